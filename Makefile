@@ -1,0 +1,51 @@
+# Newcomers: `make run` to chat, `make test` to run every test. Both prepare everything from a fresh clone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: run serve test eval bench prepare model install lock clean
+
+run: model
+	tools/services.sh chat
+
+serve: model
+	tools/services.sh serve
+
+test: model
+	$(PY) -m pytest
+
+eval: model
+	$(PY) tools/eval_nlu.py models/current.tar.gz
+
+bench: model
+	$(PY) bench/nlu_pipelines.py
+
+install: $(VENV)/.installed
+
+# The venv is rebuilt only when the lock file changes.
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || "$$(tools/find_python310.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip<25"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip check
+	touch $@
+
+prepare: install
+	$(PY) -m nuanxin.prepare
+
+model: prepare
+	$(PY) tools/train.py
+
+# Re-pin after editing requirements.in: a clean venv, then freeze.
+lock:
+	rm -rf .venv-lock && "$$(tools/find_python310.sh)" -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet "pip<25" && .venv-lock/bin/pip install --quiet -r requirements.in
+	.venv-lock/bin/pip check && .venv-lock/bin/pip freeze > requirements.lock && rm -rf .venv-lock
+
+clean:
+	rm -rf var models .rasa

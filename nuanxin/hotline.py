@@ -1,0 +1,27 @@
+"""The phone line people are sent to when the assistant cannot or should not answer itself."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nuanxin import knowledge
+from nuanxin.models import ServiceContact
+
+PRIMARY = "district_hotline"
+
+
+def _as_template(contact: dict[str, str]) -> dict[str, str]:
+    return {"hotline_name": contact["name"], "hotline_phone": str(contact["phone"]),
+            "hotline_hours": contact["hours"]}
+
+
+def contact(session: Session) -> dict[str, str]:
+    """Response variables {hotline_name}, {hotline_phone}, {hotline_hours} from the database."""
+    row = session.execute(select(ServiceContact).where(ServiceContact.id == PRIMARY)).scalar_one()
+    return _as_template({"name": row.name, "phone": row.phone, "hours": row.hours})
+
+
+def contact_from_files() -> dict[str, str]:
+    """The same, straight from knowledge/: used when the database is unreachable, so nobody is left without a number."""
+    contacts = knowledge.read_yaml("hotline.yml")["contacts"]
+    return _as_template(next(c for c in contacts if c["id"] == PRIMARY))

@@ -1,0 +1,22 @@
+"""Mask personal information before it reaches logs, staff views or stored excerpts."""
+from __future__ import annotations
+
+import re
+
+PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+ID_CARD = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
+LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{3,4})(?!\d)")
+
+
+def mask(text: str) -> str:
+    """138****5678 keeps enough for a person to recognise their own number and nothing more."""
+    text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+    text = PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    return LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+def mask_name(name: str | None) -> str:
+    """王小明 -> 王**; staff see that a name was given, not the name."""
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1)

@@ -1,0 +1,52 @@
+"""Generate Rasa lookup tables and entity synonyms from knowledge/, so names live in one reviewed place.
+
+The output goes to var/nlu/ and is passed to `rasa train` next to nlu_data/.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from nuanxin import knowledge, settings
+
+
+def _synonym_block(mapping: dict[str, list[str]]) -> list[dict[str, str]]:
+    return [
+        {"synonym": canonical, "examples": "".join(f"- {s}\n" for s in synonyms)}
+        for canonical, synonyms in mapping.items()
+        if synonyms
+    ]
+
+
+def _lookup(name: str, values: list[str]) -> dict[str, str]:
+    return {"lookup": name, "examples": "".join(f"- {v}\n" for v in sorted(set(values)))}
+
+
+def document(directory: Path | None = None) -> dict:
+    directory = directory or settings.KNOWLEDGE_DIR
+    platforms = knowledge.read_yaml("platforms.yml", directory)["platforms"]
+    amenities = knowledge.read_yaml("amenities.yml", directory)["amenities"]
+    streets = [row["name"] for row in knowledge.read_csv("streets.csv", directory)]
+    return {
+        "version": "3.1",
+        "nlu": [
+            _lookup("platform", [w for c, syn in platforms.items() for w in (c, *syn)]),
+            _lookup("amenity", [w for c, syn in amenities.items() for w in (c, *syn)]),
+            _lookup("street", streets),
+            *_synonym_block(platforms),
+            *_synonym_block(amenities),
+        ],
+    }
+
+
+def write(target_dir: Path, directory: Path | None = None) -> Path:
+    """Rewrite only on change, so an unchanged file never looks like new training data."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    path = target_dir / "lookups.yml"
+    content = "# Generated from knowledge/ by nuanxin.nlu_lookups; do not edit.\n" + yaml.safe_dump(
+        document(directory), allow_unicode=True, sort_keys=False, width=1000
+    )
+    if not path.exists() or path.read_text(encoding="utf-8") != content:
+        path.write_text(content, encoding="utf-8")
+    return path

@@ -1,0 +1,1 @@
+"""Rasa pipeline components of our own (referenced by module path from config.yml)."""

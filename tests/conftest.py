@@ -1,0 +1,153 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL) and the real servers (trained model + action server).
+
+Conversation tests talk to Rasa's REST channel exactly as every front end does; nothing of ours is mocked.
+`make test` trains the model first (models/current.tar.gz).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from nuanxin import db, knowledge, migrate, settings
+
+ROOT = settings.ROOT
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+DATABASES = ["sqlite", "postgresql"]
+
+
+def _fresh_database(kind: str, tmp: Path) -> Iterator[str]:
+    """A migrated database with knowledge/ loaded: a SQLite file, or a PostgreSQL schema of its own."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp / f'nuanxin-{uuid.uuid4().hex[:8]}.db'}"
+        migrate.upgrade(url)
+        with db.session_scope(url) as session:
+            knowledge.load(session)
+        yield url
+        db.engine(url).dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    try:
+        migrate.upgrade(url)
+        with db.session_scope(url) as session:
+            knowledge.load(session)
+        yield url
+    finally:
+        db.engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test, on each of SQLite and PostgreSQL."""
+    yield from _fresh_database(request.param, tmp_path)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer in {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@dataclass
+class Assistant:
+    """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
+
+    rasa_url: str
+    action_url: str
+    database_url: str
+
+    def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def parse(self, message: str) -> dict:
+        response = requests.post(f"{self.rasa_url}/model/parse", json={"text": message}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+def start_assistant(database_url: str, logs: Path, model: Path = ROOT / "models" / "current.tar.gz") -> Iterator[Assistant]:
+    """Start the action server and Rasa on free loopback ports; stop both afterwards."""
+    if not model.exists():
+        raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
+    action_port, rasa_port = _free_port(), _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
+           "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    endpoints = logs / f"endpoints-{action_port}.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
+    action_log, rasa_log = logs / f"actions-{action_port}.log", logs / f"rasa-{rasa_port}.log"
+    procs = []
+    try:
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
+            cwd=ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT))
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "nuanxin.rasa_cli", "run", "-m", str(model), "--endpoints", str(endpoints),
+             "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port)],
+            cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
+        _wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], 60, action_log)
+        _wait_for(f"http://127.0.0.1:{rasa_port}/status", procs[1], 180, rasa_log)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", database_url)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def assistant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The whole assistant, once over SQLite and once over PostgreSQL."""
+    tmp = tmp_path_factory.mktemp(f"assistant-{request.param}")
+    for url in _fresh_database(request.param, tmp):
+        yield from start_assistant(url, tmp)
+
+
+@pytest.fixture
+def sender() -> str:
+    """A new conversation for each test."""
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def payloads(replies: list[dict]) -> list[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]

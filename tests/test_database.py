@@ -1,0 +1,71 @@
+"""The shared schema, on SQLite and PostgreSQL: migrations, and the constraints that protect money-like values."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from nuanxin import db, migrate, people
+from nuanxin.models import Base, CourseSession, OutboxMessage, Person, PointsEntry, Reward
+
+
+def test_migrations_create_every_model_table(db_url: str) -> None:
+    tables = set(inspect(db.engine(db_url)).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_downgrade_and_upgrade_round_trip(db_url: str) -> None:
+    cfg = migrate.alembic_config(db_url)
+    command.downgrade(cfg, "base")
+    assert not set(Base.metadata.tables) & set(inspect(db.engine(db_url)).get_table_names())
+    command.upgrade(cfg, "head")
+    assert set(Base.metadata.tables) <= set(inspect(db.engine(db_url)).get_table_names())
+
+
+def test_person_is_unique_per_channel(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        a = people.get_or_create(session, "telegram", "42")
+        b = people.get_or_create(session, "telegram", "42")
+        c = people.get_or_create(session, "rest", "42")
+        assert a.id == b.id != c.id
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.add(Person(channel="telegram", external_id="42", points_balance=0))
+
+
+def test_points_balance_cannot_go_negative(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        person_id = people.get_or_create(session, "rest", "p").id
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.get(Person, person_id).points_balance = -1
+
+
+def test_the_same_event_is_never_credited_twice(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        person_id = people.get_or_create(session, "rest", "p").id
+        session.add(PointsEntry(person_id=person_id, delta=5, balance_after=5, reason="report", ref="r-1"))
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.add(PointsEntry(person_id=person_id, delta=5, balance_after=10, reason="report", ref="r-1"))
+
+
+def test_session_cannot_be_overbooked(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        first = session.execute(select(CourseSession).order_by(CourseSession.id)).scalars().first()
+        first.seats_taken = first.capacity
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.get(CourseSession, first.id).seats_taken = first.capacity + 1
+
+
+def test_reward_stock_cannot_go_negative(db_url: str) -> None:
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.execute(select(Reward)).scalars().first().stock = -1
+
+
+def test_outbox_queues_a_message_once(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        session.add(OutboxMessage(channel="telegram", recipient="1", payload="{}", dedupe_key="report-1-done"))
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
+        session.add(OutboxMessage(channel="telegram", recipient="1", payload="{}", dedupe_key="report-1-done",
+                                  not_before=datetime.now(timezone.utc)))

@@ -1,0 +1,48 @@
+"""ask_human: the hotline from knowledge/ and a ticket for staff with a masked excerpt."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from conftest import Assistant, texts
+from nuanxin import db, handoff, knowledge
+from nuanxin.handoff import Turn
+from nuanxin.models import HandoffTicket, Person
+
+
+def _hotline() -> dict:
+    return next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["id"] == "district_hotline")
+
+
+def test_ask_human_gives_hotline_and_opens_ticket(assistant: Assistant, sender: str) -> None:
+    assistant.say(sender, "我的电话是13812345678 平台扣我钱")
+    reply = texts(assistant.say(sender, "转人工"))
+    line = _hotline()
+    assert line["phone"] in reply and line["hours"] in reply
+    number = re.search(r"工单号 (RG\d{6})", reply).group(1)
+    with db.session_scope(assistant.database_url) as session:
+        ticket = session.execute(select(HandoffTicket).where(HandoffTicket.sender_id == sender)).scalar_one()
+        person = session.get(Person, ticket.person_id)
+        assert handoff.ticket_number(ticket) == number
+        assert ticket.status == "open" and ticket.channel == "rest" and person.external_id == sender
+        assert "平台扣我钱" in ticket.excerpt
+        assert "138****5678" in ticket.excerpt and "13812345678" not in ticket.excerpt
+
+
+def test_excerpt_keeps_the_last_turns_short_and_masked() -> None:
+    turns = [Turn("user", f"第{i}句") for i in range(15)] + [Turn("user", "身份证110101199003071234 " + "很长" * 200)]
+    text = handoff.excerpt(turns)
+    lines = text.splitlines()
+    assert len(lines) == handoff.EXCERPT_TURNS
+    assert lines[0] == "用户：第6句"
+    assert "110101********1234" in lines[-1] and "19900307" not in lines[-1]
+    assert lines[-1].endswith("…") and len(lines[-1]) <= handoff.TURN_CHARS + 4
+
+
+def test_ticket_numbers_are_unique_per_database(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        first = handoff.open_ticket(session, "rest", "a", "ask_human", [Turn("user", "转人工")])
+        second = handoff.open_ticket(session, "rest", "a", "ask_human", [])
+        assert handoff.ticket_number(first) != handoff.ticket_number(second)
+        assert first.person_id == second.person_id

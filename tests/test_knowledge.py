@@ -1,0 +1,111 @@
+"""knowledge/: faithful to the source document, consistent, and loaded idempotently."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from nuanxin import db, knowledge, settings, userdict
+from nuanxin.models import Community, GridStation, Reward, Station, Street
+
+SEED = "".join(p.read_text(encoding="utf-8") for p in sorted((settings.ROOT.parent / "shared" / "seed").glob("*.txt")))
+DISTRICT = knowledge.read_yaml("district.yml")
+
+
+def _count(url: str, model: type) -> int:
+    with db.session_scope(url) as session:
+        return session.execute(select(func.count()).select_from(model).where(model.active.is_(True))).scalar_one()
+
+
+def test_counts_match_the_source_document(db_url: str) -> None:
+    network = DISTRICT["service_network"]
+    assert (network["streets"], network["community_service_centres"], network["grid_red_stations"],
+            network["worker_stations"]) == (8, 73, 151, 124)
+    assert _count(db_url, Street) == 8
+    assert _count(db_url, Community) == 73
+    assert _count(db_url, GridStation) == 151
+    assert _count(db_url, Station) == 124
+
+
+def _scalars(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [v for child in node.values() for v in _scalars(child)]
+    if isinstance(node, list):
+        return [v for child in node for v in _scalars(child)]
+    return [str(node)]
+
+
+def test_every_number_in_district_yml_is_in_the_source() -> None:
+    """No invented statistics: each figure (e.g. 2712, 8300余次, 40余万元) appears in the seed text."""
+    numbers = {m for value in _scalars(DISTRICT) for m in re.findall(r"\d+", value)}
+    numbers -= {"1"}  # "每月召开1次" and friends; too short to search for meaningfully
+    missing = sorted(n for n in numbers if n not in SEED)
+    assert not missing, f"numbers not in the source document: {missing}"
+
+
+def test_programme_names_come_from_the_source() -> None:
+    for programme in DISTRICT["programmes"]:
+        assert programme["name"].replace("骑手", "") in SEED, programme["name"]
+    for item in DISTRICT["seven_noes"]["items"]:
+        assert item in SEED
+    assert len(DISTRICT["seven_noes"]["items"]) == 7
+
+
+def test_stations_csv_is_well_formed() -> None:
+    rows = knowledge.station_rows()
+    vocabulary = set(knowledge.read_yaml("amenities.yml")["amenities"])
+    streets = {row["id"] for row in knowledge.read_csv("streets.csv")}
+    assert len({r["id"] for r in rows}) == len({r["name"] for r in rows}) == len(rows) == 124
+    for row in rows:
+        assert set(row["amenities"].split("|")) <= vocabulary, row["id"]
+        assert row["street_id"] in streets
+        assert 120.2 < row["lon"] < 120.5 and 31.45 < row["lat"] < 31.7, row["id"]
+    assert {r["kind"] for r in rows} >= {"暖蜂小筑", "小哥驿站"}
+
+
+def test_loading_twice_changes_nothing(db_url: str) -> None:
+    with db.session_scope(db_url) as session:
+        again = knowledge.load(session)
+    assert again["stations"] == 124
+    assert _count(db_url, Station) == 124
+
+
+def test_removed_rows_are_deactivated_and_live_stock_is_kept(db_url: str, tmp_path: Path) -> None:
+    copy = tmp_path / "knowledge"
+    shutil.copytree(settings.KNOWLEDGE_DIR, copy)
+    lines = (copy / "stations.csv").read_text(encoding="utf-8").splitlines()
+    (copy / "stations.csv").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    with db.session_scope(db_url) as session:
+        session.get(Reward, "R-WATER").stock = 3
+    with db.session_scope(db_url) as session:
+        knowledge.load(session, copy)
+    assert _count(db_url, Station) == 123
+    with db.session_scope(db_url) as session:
+        assert session.get(Reward, "R-WATER").stock == 3
+
+
+@pytest.mark.parametrize("content,error", [
+    ("id,name\nX,Y\n", "lacks columns"),
+    ("id,name,kind,street,address,lon,lat,amenities,hours,phone\nX,Y,暖蜂小筑,S01,路,0,0,充电,08:00-20:00,1\n",
+     "outside China"),
+    ("id,name,kind,street,address,lon,lat,amenities,hours,phone\nX,Y,暖蜂小筑,S01,路,120.3,31.5,充电,8点到晚上,1\n",
+     "HH:MM"),
+])
+def test_bad_station_data_is_refused(tmp_path: Path, content: str, error: str) -> None:
+    (tmp_path / "stations.csv").write_text(content, encoding="utf-8")
+    with pytest.raises(knowledge.KnowledgeError, match=error):
+        knowledge.station_rows(tmp_path)
+
+
+def test_tokenizer_dictionary_keeps_names_whole() -> None:
+    import jieba
+
+    words = userdict.words()
+    assert {"暖蜂小筑", "小哥驿站", "饿了么", "七不公约", "通积通兑"} <= set(words)
+    tokenizer = jieba.Tokenizer()
+    for word in words:
+        tokenizer.add_word(word, 2000)
+    assert "暖蜂小筑" in tokenizer.lcut("最近的暖蜂小筑在哪") and "饿了么" in tokenizer.lcut("我跑饿了么的")
