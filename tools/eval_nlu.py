@@ -10,7 +10,15 @@ from nuanxin import evaluation as ev
 
 
 async def _main(model: str) -> None:
+    import logging
+
+    import skops.io  # noqa: F401  (Rasa imports it lazily while loading, 7-9 s; see nuanxin/rasa_cli.py)
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
     started = time.perf_counter()
     agent = Agent.load(model)

@@ -13,6 +13,11 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+mkdir -p var/log
+if [ "${1:-serve}" = chat ]; then
+  # Keep the chat screen for the conversation; the servers' logs go to var/log/.
+  exec 3>&2 2>var/log/chat.log
+fi
 $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" &
 pids+=($!)
 for _ in $(seq 1 120); do
@@ -28,7 +33,8 @@ case "${1:-serve}" in
     wait -n "${pids[@]}"
     ;;
   chat)
-    echo "暖新助手已启动，直接输入中文聊天（例如：你好 / 你能做什么 / 转人工），输入 /stop 退出。"
+    echo "暖新助手正在启动，稍候直接输入中文聊天（例如：你好 / 你能做什么 / 转人工），输入 /stop 退出。"
+    echo "(server logs: var/log/chat.log)"
     $PY -m nuanxin.rasa_cli shell -m models/current.tar.gz --endpoints endpoints.yml -p "$RASA_PORT" --quiet
     ;;
 esac

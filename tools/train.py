@@ -33,18 +33,20 @@ def main() -> None:
     models = ROOT / "models"
     name = f"nuanxin-{fingerprint()}"
     model = models / f"{name}.tar.gz"
+    current = models / "current.tar.gz"
+    if current.is_symlink() or current.exists():
+        current.unlink()  # Rasa inspects the newest file in models/ and fails on a dangling link
     if not model.exists():
         print(f"training {model.name} (inputs changed)", file=sys.stderr)
         subprocess.run(
             [sys.executable, "-m", "nuanxin.rasa_cli", "train", "--data", "nlu_data", "var/nlu",
              "--domain", "domain.yml", "--config", "config.yml", "--out", "models", "--fixed-model-name", name],
-            cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            # Rasa's training cache keys on the training data only, not on the jieba dictionary's content, so a
+            # changed dictionary would be served from cache; the model is small enough to train from scratch.
+            cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_MAX_CACHE_SIZE": "0"},
         )
     else:
         print(f"{model.name} is up to date", file=sys.stderr)
-    current = models / "current.tar.gz"
-    if current.is_symlink() or current.exists():
-        current.unlink()
     current.symlink_to(model.name)
     print(current)
 
