@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -348,3 +349,25 @@ class OutboxMessage(Base):
     not_before = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     sent_at = Column(DateTime(timezone=True))
     created_at = _created()
+
+
+class InboundMessage(Base):
+    """Every message a front end received, before it reaches Rasa.
+
+    (channel, update_id) is unique, so an update the messaging platform delivers twice is handled once; a message
+    Rasa could not take stays here as `failed` and is relayed again when Rasa is back, so nothing is lost.
+    """
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("channel", "update_id", name="uq_inbound_messages_channel_update_id"),)
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    update_id = Column(BigInteger, nullable=False)
+    chat_id = Column(String(64), nullable=False, index=True)
+    sender_id = Column(String(128), nullable=False)
+    text = Column(Text, nullable=False)
+    metadata_json = Column(Text, nullable=False, default="{}")
+    status = Column(String(16), nullable=False, default="received")  # received | relayed | failed | expired
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = _created()
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
