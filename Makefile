@@ -8,13 +8,17 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve test eval bench prepare model install lock clean
+.PHONY: run serve telegram test eval bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
 
 serve: model
 	tools/services.sh serve
+
+# The Telegram front end; needs TELEGRAM_TOKEN and a running `make serve` (see README).
+telegram: prepare
+	$(PY) -m bot
 
 test: model
 	$(PY) -m pytest
@@ -23,6 +27,7 @@ eval: model
 	$(PY) tools/eval_nlu.py models/current.tar.gz
 
 bench: model
+	$(PY) bench/telegram_latency.py
 	$(PY) bench/nlu_pipelines.py
 
 install: $(VENV)/.installed

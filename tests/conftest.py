@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -79,13 +78,48 @@ def _wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> No
     raise RuntimeError(f"{url} did not answer in {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@dataclass
 class Assistant:
     """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
 
-    rasa_url: str
-    action_url: str
-    database_url: str
+    def __init__(self, database_url: str, logs: Path, model: Path = ROOT / "models" / "current.tar.gz") -> None:
+        if not model.exists():
+            raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
+        self.database_url = database_url
+        self.logs = logs
+        self.action_port, self.rasa_port = _free_port(), _free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
+                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        endpoints = logs / f"endpoints-{self.action_port}.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n', encoding="utf-8")
+        self._rasa_cmd = [sys.executable, "-m", "nuanxin.rasa_cli", "run", "-m", str(model), "--endpoints",
+                          str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
+                          "-p", str(self.rasa_port)]
+        self._actions: subprocess.Popen | None = None
+        self._rasa: subprocess.Popen | None = None
+
+    def start(self) -> "Assistant":
+        log = self.logs / f"actions-{self.action_port}.log"
+        self._actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        _wait_for(f"{self.action_url}/health", self._actions, 60, log)
+        self.start_rasa()
+        return self
+
+    def start_rasa(self) -> None:
+        log = self.logs / f"rasa-{self.rasa_port}.log"
+        self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
+                                      stderr=subprocess.STDOUT)
+        _wait_for(f"{self.rasa_url}/status", self._rasa, 180, log)
+
+    def stop_rasa(self) -> None:
+        _stop(self._rasa)
+
+    def stop(self) -> None:
+        _stop(self._rasa)
+        _stop(self._actions)
 
     def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
@@ -99,36 +133,23 @@ class Assistant:
         return response.json()
 
 
-def start_assistant(database_url: str, logs: Path, model: Path = ROOT / "models" / "current.tar.gz") -> Iterator[Assistant]:
-    """Start the action server and Rasa on free loopback ports; stop both afterwards."""
-    if not model.exists():
-        raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
-    action_port, rasa_port = _free_port(), _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
-           "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    endpoints = logs / f"endpoints-{action_port}.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
-    action_log, rasa_log = logs / f"actions-{action_port}.log", logs / f"rasa-{rasa_port}.log"
-    procs = []
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
     try:
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
-            cwd=ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT))
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "nuanxin.rasa_cli", "run", "-m", str(model), "--endpoints", str(endpoints),
-             "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port)],
-            cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
-        _wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], 60, action_log)
-        _wait_for(f"http://127.0.0.1:{rasa_port}/status", procs[1], 180, rasa_log)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", database_url)
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def running_assistant(database_url: str, logs: Path) -> Iterator[Assistant]:
+    assistant = Assistant(database_url, logs)
+    try:
+        yield assistant.start()
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        assistant.stop()
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -136,7 +157,7 @@ def assistant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """The whole assistant, once over SQLite and once over PostgreSQL."""
     tmp = tmp_path_factory.mktemp(f"assistant-{request.param}")
     for url in _fresh_database(request.param, tmp):
-        yield from start_assistant(url, tmp)
+        yield from running_assistant(url, tmp)
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""The one Application: handlers per update kind, plus two background loops (failed-message retry, outbox)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers import COMMANDS, Handlers
+from bot.outbox_sender import OutboxSender
+from bot.rasa_client import RasaClient
+from bot.relay import Relay
+from bot.settings import BotSettings
+
+log = logging.getLogger(__name__)
+RETRY_INTERVAL_S = float(os.environ.get("NUANXIN_RETRY_INTERVAL_S", "10"))
+OUTBOX_INTERVAL_S = float(os.environ.get("NUANXIN_OUTBOX_INTERVAL_S", "1"))
+
+
+async def _every(seconds: float, job, name: str) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await job()
+        except Exception:  # a failing round must not stop the loop; the next round tries again
+            log.exception("%s failed", name)
+
+
+def build(settings: BotSettings) -> Application:
+    rasa = RasaClient(settings.rasa_url)
+    relay = Relay(rasa)
+    handlers = Handlers(relay, settings)
+    tasks: list[asyncio.Task] = []
+
+    async def post_init(app: Application) -> None:
+        sender = OutboxSender(app.bot, relay)
+        tasks.append(asyncio.create_task(_every(RETRY_INTERVAL_S, lambda: relay.retry_failed(app.bot), "retry")))
+        tasks.append(asyncio.create_task(_every(OUTBOX_INTERVAL_S, sender.send_due, "outbox")))
+
+    async def post_shutdown(app: Application) -> None:
+        for task in tasks:
+            task.cancel()
+        await rasa.close()
+
+    app = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    new = filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler(list(COMMANDS), handlers.command, filters=new))
+    app.add_handler(MessageHandler(new & filters.COMMAND, handlers.command))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text))
+    app.add_handler(MessageHandler(filters.LOCATION, handlers.location))  # edited too: live locations
+    app.add_handler(MessageHandler(new & filters.CONTACT, handlers.contact))
+    app.add_handler(MessageHandler(new & (filters.PHOTO | filters.Document.IMAGE), handlers.photo))
+    app.add_handler(MessageHandler(new & ~filters.StatusUpdate.ALL, handlers.unsupported))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_error_handler(_log_error)
+    return app
+
+
+async def _log_error(update: object, context) -> None:  # type: ignore[no-untyped-def]
+    log.error("error while handling an update", exc_info=context.error)
+
+
+def run(settings: BotSettings) -> None:
+    app = build(settings)
+    if settings.webhook_url:
+        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
+                        secret_token=settings.webhook_secret, webhook_url=settings.webhook_url,
+                        allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)

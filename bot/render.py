@@ -1,0 +1,102 @@
+"""Turning Rasa's replies into Telegram messages.
+
+Rasa replies are dicts with `text`, `buttons`, `image` and `custom`; our domain uses these `custom` keys:
+`{"request_location": true}` (show a keyboard button that shares the rider's location), `{"venue": {latitude,
+longitude, title, address}}` and `{"location": {latitude, longitude}}`. Texts are sent without a parse mode, so
+nothing in them is ever interpreted as markup.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+TEXT_LIMIT = 4096  # Telegram counts UTF-16 code units
+CALLBACK_LIMIT = 64  # bytes of callback_data
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Chunks within Telegram's limit, cut at line ends where possible so sentences stay whole."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while utf16_len(line) > limit:  # a single line longer than a message: cut it by characters
+            head = ""
+            for char in line:
+                if utf16_len(head + char) > limit:
+                    break
+                head += char
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(head)
+            line = line[len(head):]
+        if utf16_len(current + line) > limit:
+            chunks.append(current)
+            current = ""
+        current += line
+    if current or not chunks:
+        chunks.append(current)
+    return [c.rstrip("\n") or c for c in chunks]
+
+
+class ButtonPayloads:
+    """Maps long button payloads to short callback data (Telegram allows 64 bytes)."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._long: OrderedDict[str, str] = OrderedDict()
+        self._capacity = capacity
+
+    def encode(self, payload: str) -> str:
+        if len(payload.encode()) <= CALLBACK_LIMIT and not payload.startswith("#"):
+            return payload
+        key = "#" + hashlib.sha256(payload.encode()).hexdigest()[:20]
+        self._long[key] = payload
+        self._long.move_to_end(key)
+        while len(self._long) > self._capacity:
+            self._long.popitem(last=False)
+        return key
+
+    def decode(self, data: str) -> str | None:
+        return self._long.get(data) if data.startswith("#") else data
+
+
+@dataclass
+class Outgoing:
+    """One Telegram send call."""
+
+    kind: str  # text | photo | venue | location
+    text: str = ""
+    markup: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def render(replies: list[dict[str, Any]], payloads: ButtonPayloads, request_location_label: str) -> list[Outgoing]:
+    out: list[Outgoing] = []
+    for reply in replies:
+        custom = reply.get("custom") or {}
+        if reply.get("text"):
+            chunks = split_text(reply["text"])
+            out += [Outgoing("text", chunk) for chunk in chunks]
+            if reply.get("buttons"):
+                rows = [[InlineKeyboardButton(b["title"], callback_data=payloads.encode(b["payload"]))]
+                        for b in reply["buttons"]]
+                out[-1].markup = InlineKeyboardMarkup(rows)
+            elif custom.get("request_location"):
+                out[-1].markup = ReplyKeyboardMarkup(
+                    [[KeyboardButton(request_location_label, request_location=True)]],
+                    resize_keyboard=True, one_time_keyboard=True)
+        if reply.get("image"):
+            out.append(Outgoing("photo", extra={"photo": reply["image"]}))
+        if venue := custom.get("venue"):
+            out.append(Outgoing("venue", extra={k: venue[k] for k in ("latitude", "longitude", "title", "address")}))
+        if location := custom.get("location"):
+            out.append(Outgoing("location", extra={k: location[k] for k in ("latitude", "longitude")}))
+    return out
