@@ -76,6 +76,10 @@ class FakeTelegram:
         ready.set()
         self._loop.run_until_complete(self._stopping.wait())
         self._loop.run_until_complete(runner.cleanup())
+        pending = asyncio.all_tasks(self._loop)  # long polls still waiting
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     # --- what tests do ----------------------------------------------------------------------------------------
