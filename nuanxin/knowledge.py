@@ -141,12 +141,13 @@ def _policy_rows(directory: Path) -> list[dict[str, Any]]:
                 {
                     "id": unit["id"],
                     "title": unit["title"],
-                    "answer": unit["answer"].strip(),
+                    "answer": " ".join(unit["answer"].split()),
                     "source": unit["source"],
                     "effective_date": effective if isinstance(effective, date) or effective is None
                     else date.fromisoformat(str(effective)),
                     "scope": unit["scope"],
-                    "tags": "|".join(unit.get("tags", [])),
+                    "tags": "|".join(str(t) for t in unit.get("tags", [])),  # YAML reads 12345 as a number
+                    "questions": "\n".join(str(q) for q in unit.get("questions", [])),
                 }
             )
     return rows

@@ -162,7 +162,22 @@ class PolicyUnit(Base):
     effective_date = Column(Date)
     scope = Column(String(16), nullable=False)  # district | national
     tags = Column(String(256), nullable=False, default="")
+    questions = Column(Text, nullable=False, default="", server_default="")  # other ways people ask it, one per line
     active = Column(Boolean, nullable=False, default=True)
+
+
+class UnansweredQuestion(Base):
+    """A policy question the knowledge could not answer with confidence: work for the staff who review knowledge/."""
+
+    __tablename__ = "unanswered_questions"
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(128), nullable=False)
+    channel = Column(String(32), nullable=False)
+    question = Column(Text, nullable=False)  # masked
+    best_unit_id = Column(String(32))
+    best_confidence = Column(Float)
+    status = Column(String(16), nullable=False, default="open")
+    created_at = _created()
 
 
 # --- union ----------------------------------------------------------------------------------------------------
