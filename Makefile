@@ -25,6 +25,7 @@ test: model
 
 eval: model
 	$(PY) tools/eval_nlu.py models/current.tar.gz
+	$(PY) tools/eval_policy.py models/current.tar.gz
 
 bench: model
 	$(PY) bench/telegram_latency.py

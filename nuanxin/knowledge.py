@@ -131,7 +131,7 @@ def _sync(
     return len(seen)
 
 
-def _policy_rows(directory: Path) -> list[dict[str, Any]]:
+def policy_rows(directory: Path) -> list[dict[str, Any]]:
     folder = directory / "policies"
     rows: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
@@ -213,5 +213,5 @@ def load(session: Session, directory: Path | None = None) -> dict[str, int]:
          for r in read_yaml("points.yml", directory)["rewards"]),
         insert_only=("stock",),
     )
-    counts["policy_units"] = _sync(session, PolicyUnit, _policy_rows(directory))
+    counts["policy_units"] = _sync(session, PolicyUnit, policy_rows(directory))
     return counts

@@ -35,7 +35,7 @@ def test_rasa_data_validate_is_clean() -> None:
     for line in warnings:
         match = re.search(r"The utterance '(utter_[a-z_]+)' is not used in any story or rule", line)
         name = match.group(1) if match else None
-        dynamic = name and any(name.startswith(p) for p in ("utter_pending_", "utter_input_"))
+        dynamic = name and any(name.startswith(p) for p in ("utter_pending_", "utter_input_", "utter_policy_answer_"))
         if not (name and (f'"{name}"' in source or dynamic)):
             unexplained.append(line)
     assert not unexplained, unexplained
@@ -52,3 +52,11 @@ def test_every_dynamic_response_exists() -> None:
     assert pending and {f"utter_pending_{i}" for i in pending} <= responses
     assert {f"utter_input_{p.value}" for p in Problem if p is not Problem.TOO_LONG} <= responses
     assert "utter_input_too_long" in responses
+    assert {"utter_policy_answer_district", "utter_policy_answer_national"} <= responses
+
+
+def test_training_files_have_only_known_sections() -> None:
+    """A typo such as `rules:rules:` makes Rasa skip a whole section without a word."""
+    for path in (ROOT / "nlu_data").glob("*.yml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert set(doc) <= {"version", "nlu", "rules", "stories"}, (path.name, set(doc))

@@ -10,7 +10,6 @@ HOTLINE = next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["i
 
 
 @pytest.mark.parametrize("message,topic", [
-    ("送外卖出车祸算工伤吗", "政策问答"),
     ("附近哪里能充电", "驿站查询"),
     ("我要加入工会", "在线入会"),
     ("网络主播第一课怎么报名", "培训报名"),

@@ -1,0 +1,61 @@
+"""ask_policy: answer from reviewed knowledge with its source, offer related questions, or admit not knowing."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import conversation
+from nuanxin import db, hotline, policy, policy_search
+
+TOPIC_SLOT = "policy_topic"
+
+
+def _button(unit: policy_search.Unit) -> dict[str, str]:
+    return {"title": unit.title, "payload": '/ask_policy{"policy_unit": "%s"}' % unit.id}
+
+
+def _answer(sender: str, channel: str, question: str, unit_id: str | None, last: str | None) -> dict[str, Any]:
+    with db.session_scope() as session:
+        index = policy_search.shared_index(session)
+        if unit_id in index.by_id:  # a related-question button names its unit
+            unit = index.by_id[unit_id]
+            reply = policy.PolicyReply(policy_search.Hit(unit, 1.0), [
+                h.unit for h in index.search(unit.title, limit=policy.RELATED + 1) if h.unit.id != unit.id
+            ][:policy.RELATED])
+        else:
+            reply = policy.respond(index, question, last)
+        if reply.best is None:
+            policy.record_unanswered(session, sender, channel, question, index)
+            return {"unit": None, "related": reply.related, "contact": hotline.contact(session)}
+        return {"unit": reply.best.unit, "related": reply.related}
+
+
+class ActionAnswerPolicy(Action):
+    def name(self) -> str:
+        return "action_answer_policy"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        unit_id = next(tracker.get_latest_entity_values("policy_unit"), None)
+        if text.startswith("/") and not unit_id:  # the menu button: no question yet
+            dispatcher.utter_message(response="utter_ask_policy_question")
+            return []
+        result = await asyncio.to_thread(_answer, tracker.sender_id, conversation.channel(tracker), text, unit_id,
+                                         tracker.get_slot(TOPIC_SLOT))
+        unit = result["unit"]
+        if unit is None:
+            # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
+            dispatcher.utter_message(response="utter_policy_unknown", **result["contact"])
+            if result["related"]:
+                dispatcher.utter_message(response="utter_policy_suggest",
+                                         buttons=[_button(u) for u in result["related"]])
+            return []
+        dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", answer=unit.answer, source=unit.source,
+                                 buttons=[_button(u) for u in result["related"]])
+        return [SlotSet(TOPIC_SLOT, unit.id)]

@@ -1,0 +1,60 @@
+"""Answering policy questions from reviewed knowledge, with follow-ups in the context of the last topic.
+
+A follow-up such as 那要交钱吗 or 需要什么材料 says little on its own; it is searched together with the title of the
+unit answered last, and that reading wins when it matches better than the question alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from nuanxin import policy_search
+from nuanxin.masking import mask
+from nuanxin.models import UnansweredQuestion
+from nuanxin.policy_search import Hit, PolicyIndex, Unit
+
+FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要|需不需|去哪|在哪|哪里|多少|多久|多长|怎么办理|啥材料|什么材料|有什么条件|什么条件)")
+SHORT = 3  # content words; fewer than this reads as a follow-up when there is a topic
+RELATED = 3
+
+
+@dataclass
+class PolicyReply:
+    """`best` is a confident answer; without one, `related` holds the closest questions worth offering."""
+
+    best: Hit | None
+    related: list[Unit] = field(default_factory=list)
+    used_context: bool = False
+
+
+def _is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP.match(question.strip())) or len(policy_search.words(question)) < SHORT
+
+
+def respond(index: PolicyIndex, question: str, last_unit_id: str | None = None) -> PolicyReply:
+    best, others = index.answer(question, limit=RELATED + 1)
+    used_context = False
+    last = index.by_id.get(last_unit_id or "")
+    if last and _is_follow_up(question):
+        in_context, context_others = index.answer(f"{last.title} {question}", limit=RELATED + 1)
+        if in_context and in_context.unit.id != last.id and (
+                best is None or in_context.confidence >= best.confidence):
+            best, others, used_context = in_context, context_others, True
+    if best is None:
+        others = [h for h in others if h.confidence >= policy_search.SUGGEST_CONFIDENCE]
+    related = [h.unit for h in others if not best or h.unit.id != best.unit.id][:RELATED]
+    return PolicyReply(best, related, used_context)
+
+
+def record_unanswered(session: Session, sender_id: str, channel: str, question: str,
+                      index: PolicyIndex) -> UnansweredQuestion:
+    """Keep the question (masked) for the staff who review knowledge/, with what came closest."""
+    hits = index.search(question, limit=1)
+    row = UnansweredQuestion(sender_id=sender_id, channel=channel, question=mask(question)[:500],
+                             best_unit_id=hits[0].unit.id if hits else None,
+                             best_confidence=hits[0].confidence if hits else None, status="open")
+    session.add(row)
+    session.flush()
+    return row
