@@ -2,25 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
-from nuanxin import db, hotline
-
-log = logging.getLogger(__name__)
-
-
-def _contact() -> dict[str, str]:
-    try:
-        with db.session_scope() as session:
-            return hotline.contact(session)
-    except SQLAlchemyError:
-        log.exception("hotline read from the database failed; using knowledge/")
-        return hotline.contact_from_files()
+from nuanxin import hotline
 
 
 class ActionCapabilityPending(Action):
@@ -34,5 +21,5 @@ class ActionCapabilityPending(Action):
         response = f"utter_pending_{intent}"
         if response not in domain.get("responses", {}):
             response = "utter_default"
-        dispatcher.utter_message(response=response, **await asyncio.to_thread(_contact))
+        dispatcher.utter_message(response=response, **await asyncio.to_thread(hotline.current))
         return []

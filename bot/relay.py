@@ -19,8 +19,6 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.render import ButtonPayloads, Outgoing, render
-from sqlalchemy.exc import SQLAlchemyError
-
 from nuanxin import db, hotline, inbox
 from nuanxin.masking import mask
 from nuanxin.models import InboundMessage
@@ -58,14 +56,6 @@ def _mark(message_ids: list[int], status: str) -> None:
 def _chats_with_failures() -> list[str]:
     with db.session_scope() as session:
         return inbox.chats_with_failures(session, CHANNEL)
-
-
-def _hotline() -> dict[str, str]:
-    try:
-        with db.session_scope() as session:
-            return hotline.contact(session)
-    except SQLAlchemyError:
-        return hotline.contact_from_files()
 
 
 class Relay:
@@ -110,7 +100,7 @@ class Relay:
                 await asyncio.to_thread(_mark, [m[0] for m in waiting[index:]], "failed")
                 if tell_if_busy:
                     await self.deliver(bot, chat, [Outgoing("text", texts.text(
-                        "utter_service_busy", **await asyncio.to_thread(_hotline)))])
+                        "utter_service_busy", **await asyncio.to_thread(hotline.current)))])
                 return
             await asyncio.to_thread(_mark, [message_id], "relayed")
             outgoing = render(replies, self.payloads, texts.text("utter_location_button"))
