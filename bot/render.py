@@ -79,6 +79,8 @@ class Outgoing:
 
 
 def render(replies: list[dict[str, Any]], payloads: ButtonPayloads, request_location_label: str) -> list[Outgoing]:
+    """Rasa's REST channel sends a response's `custom` part as a message of its own, right after its text, so a
+    location request is attached to the text before it."""
     out: list[Outgoing] = []
     for reply in replies:
         custom = reply.get("custom") or {}
@@ -89,10 +91,14 @@ def render(replies: list[dict[str, Any]], payloads: ButtonPayloads, request_loca
                 rows = [[InlineKeyboardButton(b["title"], callback_data=payloads.encode(b["payload"]))]
                         for b in reply["buttons"]]
                 out[-1].markup = InlineKeyboardMarkup(rows)
-            elif custom.get("request_location"):
-                out[-1].markup = ReplyKeyboardMarkup(
-                    [[KeyboardButton(request_location_label, request_location=True)]],
-                    resize_keyboard=True, one_time_keyboard=True)
+        if custom.get("request_location"):
+            keyboard = ReplyKeyboardMarkup([[KeyboardButton(request_location_label, request_location=True)]],
+                                           resize_keyboard=True, one_time_keyboard=True)
+            last_text = next((o for o in reversed(out) if o.kind == "text"), None)
+            if last_text is not None and last_text.markup is None:
+                last_text.markup = keyboard
+            else:
+                out.append(Outgoing("text", request_location_label, keyboard))
         if reply.get("image"):
             out.append(Outgoing("photo", extra={"photo": reply["image"]}))
         if venue := custom.get("venue"):

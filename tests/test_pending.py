@@ -10,7 +10,6 @@ HOTLINE = next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["i
 
 
 @pytest.mark.parametrize("message,topic", [
-    ("附近哪里能充电", "驿站查询"),
     ("我要加入工会", "在线入会"),
     ("网络主播第一课怎么报名", "培训报名"),
     ("小区门口井盖没了", "随手拍上报"),
@@ -22,8 +21,3 @@ def test_pending_capability_points_to_hotline(assistant: Assistant, sender: str,
     reply = texts(assistant.say(sender, message))
     assert topic in reply and "上线准备中" in reply
     assert HOTLINE["phone"] in reply
-
-
-def test_shared_location_is_acknowledged(assistant: Assistant, sender: str) -> None:
-    reply = texts(assistant.say(sender, '/share_location{"latitude": 31.5721, "longitude": 120.3312}'))
-    assert "收到您的位置" in reply and HOTLINE["phone"] in reply

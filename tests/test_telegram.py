@@ -101,16 +101,33 @@ def test_location_is_relayed_in_the_contract_form(bot: Path, fake: FakeTelegram,
                                                   assistant: Assistant) -> None:
     after = time.monotonic()
     fake.push(message_update(fake.new_update_id(), rider, location={"latitude": 31.5721, "longitude": 120.3312}))
-    assert "收到您的位置" in replies(fake, rider, after)[0]
+    first = replies(fake, rider, after, count=4)  # Rasa sends each paragraph (header, three stations) apart
+    assert "离您的位置最近的" in first[0] and first[1].startswith("1. ")
     live_after = time.monotonic()
     fake.push(message_update(fake.new_update_id(), rider, edited=True,
                              location={"latitude": 31.5722, "longitude": 120.3313, "live_period": 900}))
-    assert "收到您的位置" in replies(fake, rider, live_after)[0]
+    assert "离您的位置最近的" in replies(fake, rider, live_after)[0]
     with db.session_scope(assistant.database_url) as session:
         texts = session.execute(select(InboundMessage.text).where(InboundMessage.chat_id == str(rider))
                                 .order_by(InboundMessage.id)).scalars().all()
     assert texts == ['/share_location{"latitude": 31.5721, "longitude": 120.3312}',
                      '/share_location{"latitude": 31.5722, "longitude": 120.3313}']
+
+
+def test_asking_for_a_station_shows_the_location_button(bot: Path, fake: FakeTelegram, rider: int) -> None:
+    after = say(fake, rider, "附近哪里能充电")
+    call = fake.wait_for("sendMessage", rider, after=after)[0]
+    assert "发送您的位置" in call.params["text"]
+    assert call.params["reply_markup"]["keyboard"][0][0]["request_location"] is True
+
+
+def test_directions_come_with_a_venue(bot: Path, fake: FakeTelegram, rider: int) -> None:
+    after = time.monotonic()
+    fake.push(message_update(fake.new_update_id(), rider, location={"latitude": 31.5803, "longitude": 120.3655}))
+    replies(fake, rider, after, count=4)
+    after = say(fake, rider, "第一个怎么走")
+    venue = fake.wait_for("sendVenue", rider, after=after)[0]
+    assert venue.params["title"] and float(venue.params["latitude"]) > 31
 
 
 def _jpeg() -> bytes:
@@ -272,7 +289,7 @@ def test_markup_is_sent_as_plain_text_and_long_payloads_fit() -> None:
     payloads = ButtonPayloads()
     long_payload = '/share_location{"latitude": 31.572112345, "longitude": 120.331212345, "extra": "xxxxxxxx"}'
     out = render([{"text": "<b>加粗</b> *星号* _下划线_", "buttons": [{"title": "附近", "payload": long_payload}]},
-                  {"text": "请发送位置", "custom": {"request_location": True}},
+                  {"text": "请发送位置"}, {"custom": {"request_location": True}},
                   {"custom": {"venue": {"latitude": 31.5, "longitude": 120.3, "title": "暖蜂小筑", "address": "路"}}}],
                  payloads, "📍 发送我的位置")
     assert out[0].text == "<b>加粗</b> *星号* _下划线_"
