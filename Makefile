@@ -28,6 +28,7 @@ eval: model
 	$(PY) tools/eval_policy.py models/current.tar.gz
 
 bench: model
+	$(PY) bench/station_search.py
 	$(PY) bench/policy_retrieval.py
 	$(PY) bench/telegram_latency.py
 	$(PY) bench/nlu_pipelines.py

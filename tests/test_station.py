@@ -70,6 +70,11 @@ def test_filters_and_opening_hours(db_url: str) -> None:
     assert all_day and all(f.station.all_day for f in all_day)
 
 
+def test_far_away_gets_the_nearest_anyway(db_url: str) -> None:
+    found, near = _index(db_url).nearest(31.95, 120.95)  # tens of kilometres from the district
+    assert not near and len(found) == 1 and found[0].distance_m > stations.RADIUS_M
+
+
 def test_a_station_closing_at_2000_is_not_open_at_2300() -> None:
     station = stations.from_rows([Station(id="X", name="测试站", kind="暖蜂小筑", address="路", lat=31.5, lon=120.3,
                                           amenities="充电", hours="08:00-20:00", phone="")])[0]
