@@ -15,7 +15,7 @@ from nuanxin import settings
 # Intents that start a service flow; an off-topic query landing here is a false acceptance.
 SERVICE_INTENTS = frozenset({
     "ask_human", "ask_policy", "find_station", "join_union", "enroll_training",
-    "report_issue", "check_report", "check_points", "redeem_points",
+    "report_issue", "check_report", "check_points", "redeem_points", "ask_directions", "more_stations",
 })
 FALLBACK = "nlu_fallback"
 HELDOUT = settings.ROOT / "tests" / "data" / "nlu_heldout.yml"

@@ -14,20 +14,18 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import jieba
 import numpy as np
 import yaml
-from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nuanxin import settings
+from nuanxin import knowledge, settings
 from nuanxin.models import PolicyUnit
 
 jieba.setLogLevel(logging.WARNING)
@@ -66,8 +64,6 @@ def synonyms() -> dict[str, str]:
 def _tokenizer() -> jieba.Tokenizer:
     """jieba with the synonyms and the units' tags as whole words (年假 must not become 年 + 假)."""
     tokenizer = jieba.Tokenizer()
-    from nuanxin import knowledge
-
     tags = {t for row in knowledge.policy_rows(settings.KNOWLEDGE_DIR) for t in row["tags"].split("|") if t}
     for word in set(synonyms()) | tags:
         if " " not in word:
@@ -195,8 +191,6 @@ def units_from_db(session: Session) -> list[Unit]:
 
 def units_from_files(directory: Path | None = None) -> list[Unit]:
     """The same units straight from knowledge/policies, for evaluation and benchmarks without a database."""
-    from nuanxin import knowledge
-
     return [_unit(row) for row in knowledge.policy_rows(directory or settings.KNOWLEDGE_DIR)]
 
 

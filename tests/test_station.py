@@ -7,11 +7,11 @@ import re
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from conftest import Assistant, texts
 from nuanxin import db, gazetteer, geo, knowledge, stations
 from nuanxin.models import Station
-from sqlalchemy import select
 
 ROWS = knowledge.station_rows()
 BY_NAME = {r["name"]: r for r in ROWS}

@@ -45,7 +45,7 @@ def start_bot(assistant: Assistant, fake: FakeTelegram, workdir: Path, **env: st
         fake.wait_for("getMe", after=started, timeout=60)
     except AssertionError:
         _stop(proc)
-        raise AssertionError(log.read_text(errors="replace")[-3000:])
+        raise AssertionError(log.read_text(errors="replace")[-3000:]) from None
     return proc
 
 

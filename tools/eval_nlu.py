@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from pathlib import Path
 
 from nuanxin import evaluation as ev
 
