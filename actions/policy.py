@@ -29,7 +29,7 @@ def _answer(sender: str, channel: str, question: str, unit_id: str | None, last:
         else:
             reply = policy.respond(index, question, last)
         if reply.best is None:
-            policy.record_unanswered(session, sender, channel, question, index)
+            policy.record_unanswered(session, sender, channel, question, reply)
             return {"unit": None, "related": reply.related, "contact": hotline.contact(session)}
         return {"unit": reply.best.unit, "related": reply.related}
 

@@ -41,6 +41,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _updated() -> Column:
+    return Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
 def _created() -> Column:
     return Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
@@ -203,7 +207,7 @@ class UnionApplication(Base):
     platform = Column(String(32))
     status = Column(String(16), nullable=False, default="submitted")
     created_at = _created()
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at = _updated()
 
 
 # --- training -------------------------------------------------------------------------------------------------
@@ -347,7 +351,7 @@ class HandoffTicket(Base):
     status = Column(String(16), nullable=False, default="open")
     assigned_to = Column(String(64))
     created_at = _created()
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at = _updated()
 
 
 class OutboxMessage(Base):
@@ -385,4 +389,4 @@ class InboundMessage(Base):
     status = Column(String(16), nullable=False, default="received")  # received | relayed | failed | expired
     attempts = Column(Integer, nullable=False, default=0)
     created_at = _created()
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at = _updated()

@@ -22,11 +22,12 @@ RELATED = 3
 
 @dataclass
 class PolicyReply:
-    """`best` is a confident answer; without one, `related` holds the closest questions worth offering."""
+    """`best` is a confident answer; without one, `related` holds the closest questions worth offering and
+    `closest` the best match however weak (what staff see next to an unanswered question)."""
 
     best: Hit | None
     related: list[Unit] = field(default_factory=list)
-    used_context: bool = False
+    closest: Hit | None = None
 
 
 def _is_follow_up(question: str) -> bool:
@@ -35,26 +36,26 @@ def _is_follow_up(question: str) -> bool:
 
 def respond(index: PolicyIndex, question: str, last_unit_id: str | None = None) -> PolicyReply:
     best, others = index.answer(question, limit=RELATED + 1)
-    used_context = False
+    closest = best or (others[0] if others else None)
     last = index.by_id.get(last_unit_id or "")
     if last and _is_follow_up(question):
         in_context, context_others = index.answer(f"{last.title} {question}", limit=RELATED + 1)
         if in_context and in_context.unit.id != last.id and (
                 best is None or in_context.confidence >= best.confidence):
-            best, others, used_context = in_context, context_others, True
+            best, others = in_context, context_others
     if best is None:
         others = [h for h in others if h.confidence >= policy_search.SUGGEST_CONFIDENCE]
     related = [h.unit for h in others if not best or h.unit.id != best.unit.id][:RELATED]
-    return PolicyReply(best, related, used_context)
+    return PolicyReply(best, related, closest)
 
 
 def record_unanswered(session: Session, sender_id: str, channel: str, question: str,
-                      index: PolicyIndex) -> UnansweredQuestion:
+                      reply: PolicyReply) -> UnansweredQuestion:
     """Keep the question (masked) for the staff who review knowledge/, with what came closest."""
-    hits = index.search(question, limit=1)
+    closest = reply.closest
     row = UnansweredQuestion(sender_id=sender_id, channel=channel, question=mask(question)[:500],
-                             best_unit_id=hits[0].unit.id if hits else None,
-                             best_confidence=hits[0].confidence if hits else None, status="open")
+                             best_unit_id=closest.unit.id if closest else None,
+                             best_confidence=closest.confidence if closest else None, status="open")
     session.add(row)
     session.flush()
     return row
