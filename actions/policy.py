@@ -56,6 +56,7 @@ class ActionAnswerPolicy(Action):
                 dispatcher.utter_message(response="utter_policy_suggest",
                                          buttons=[_button(u) for u in result["related"]])
             return []
-        dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", answer=unit.answer, source=unit.source,
-                                 buttons=[_button(u) for u in result["related"]])
+        # The title says which question is answered, so a rider can tell at once when it is not theirs.
+        dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
+                                 source=unit.source, buttons=[_button(u) for u in result["related"]])
         return [SlotSet(TOPIC_SLOT, unit.id)]

@@ -8,6 +8,16 @@ ID_CARD = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{3,4})(?!\d)")
 
 
+# "我电话是138…" / "身份证号：…": the number with the words that introduce it.
+CONTACT = re.compile(r"(?:我的?|本人)?(?:联系)?(?:电话|手机号?|号码|联系方式|身份证号?)?(?:号码)?(?:是|为)?[:：]?\s*"
+                     f"(?:{ID_CARD.pattern}|{PHONE.pattern}|{LANDLINE.pattern})")
+
+
+def without_contact_details(text: str) -> str:
+    """The question without the phone or ID number a user added to it: 我电话138… says nothing about hotlines."""
+    return CONTACT.sub(" ", text).strip()
+
+
 def mask(text: str) -> str:
     """138****5678 keeps enough for a person to recognise their own number and nothing more."""
     text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from nuanxin import policy_search
-from nuanxin.masking import mask
+from nuanxin.masking import mask, without_contact_details
 from nuanxin.models import UnansweredQuestion
 from nuanxin.policy_search import Hit, PolicyIndex, Unit
 
@@ -35,6 +35,7 @@ def _is_follow_up(question: str) -> bool:
 
 
 def respond(index: PolicyIndex, question: str, last_unit_id: str | None = None) -> PolicyReply:
+    question = without_contact_details(question)
     best, others = index.answer(question, limit=RELATED + 1)
     closest = best or (others[0] if others else None)
     last = index.by_id.get(last_unit_id or "")

@@ -6,13 +6,15 @@ that is the right one). Unanswerable questions are handled when they get no conf
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
 from nuanxin import settings
 from nuanxin.policy_search import PolicyIndex
 
-QUESTIONS = settings.ROOT / "tests" / "data" / "policy_questions.yml"
+QUESTIONS = settings.ROOT / "tests" / "data" / "policy_questions.yml"  # the test set
+TUNING = settings.ROOT / "tests" / "data" / "policy_dev.yml"  # constants are chosen on this one
 
 
 @dataclass
@@ -27,12 +29,12 @@ class PolicyReport:
     confident_on_unanswerable: list[tuple[str, str, float]]
 
 
-def questions() -> dict:
-    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+def questions(path: Path = QUESTIONS) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def evaluate(index: PolicyIndex) -> PolicyReport:
-    data = questions()
+def evaluate(index: PolicyIndex, path: Path = QUESTIONS) -> PolicyReport:
+    data = questions(path)
     ranked1 = ranked3 = answered = 0
     misses = []
     for item in data["answerable"]:

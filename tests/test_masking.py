@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nuanxin.masking import mask, mask_name
+from nuanxin.masking import mask, mask_name, without_contact_details
 
 
 def test_phone_numbers_are_masked() -> None:
@@ -13,3 +13,9 @@ def test_id_card_is_masked_and_ordinary_numbers_are_kept() -> None:
 
 def test_names_are_masked() -> None:
     assert mask_name("王小明") == "王**" and mask_name(None) == ""
+
+
+def test_contact_details_are_left_out_of_a_question() -> None:
+    assert without_contact_details("工伤怎么认定 我电话是13812345678") == "工伤怎么认定"
+    assert without_contact_details("身份证号：110101199003071234 社保怎么查") == "社保怎么查"
+    assert without_contact_details("12351是什么电话") == "12351是什么电话"  # a hotline number is the question

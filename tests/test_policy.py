@@ -64,6 +64,7 @@ def test_seven_noes_are_listed_with_their_source(assistant: Assistant, sender: s
     for item in ["不逆向行驶", "不乱骑行", "不闯红灯", "不乱停车", "不随意超车", "不分心驾驶", "不飞线充电"]:
         assert item in reply
     assert "来源：" in reply and "本区政策" in reply
+    assert "【骑手七不公约是哪七条】" in reply  # which question is answered
 
 
 def test_answer_offers_related_questions_as_buttons(assistant: Assistant, sender: str) -> None:
@@ -81,11 +82,13 @@ def test_follow_up_is_read_in_the_context_of_the_last_topic(assistant: Assistant
 
 
 def test_unknown_question_is_admitted_and_recorded(assistant: Assistant, sender: str) -> None:
-    question = "骑手的电动车保险费率是怎么核定的 我电话13812345678"
+    question = "快递员的派件区域能不能换 我电话13812345678"
     replies = assistant.say(sender, question)
     assert "没有可靠的答案" in texts(replies) and "/ask_human" in payloads(replies)
-    # the closest reviewed questions are offered to pick from, never answered as if they fitted
+    # the closest reviewed questions are offered to pick from, never answered as if they fitted; the phone number
+    # the rider added does not make it a question about hotlines
     assert "如果您想问的是" in texts(replies) and any(p.startswith("/ask_policy{") for p in payloads(replies))
+    assert not any("HOTLINE" in p for p in payloads(replies))
     with db.session_scope(assistant.database_url) as session:
         row = session.execute(select(UnansweredQuestion).where(UnansweredQuestion.sender_id == sender)).scalar_one()
         assert "138****5678" in row.question and "13812345678" not in row.question
@@ -96,11 +99,18 @@ def test_menu_button_asks_for_the_question(assistant: Assistant, sender: str) ->
 
 
 def test_retrieval_quality_on_the_evaluation_set() -> None:
-    """Regression guard at today's level (make eval prints the figures; issue 4 asks 0.85 answered top-1)."""
+    """The levels issue 4 asks for, on the test questions (the constants were chosen on the tuning questions)."""
     from nuanxin import policy_eval
 
     report = policy_eval.evaluate(policy_search.PolicyIndex(policy_search.units_from_files()))
     assert report.answerable >= 200 and report.unanswerable >= 40
     assert report.ranked_top1 >= 0.90 and report.ranked_top3 >= 0.95
     assert report.unanswerable_handled >= 0.90
-    assert report.answered_top1 >= 0.78
+    assert report.answered_top1 >= 0.85
+
+
+def test_questions_outside_the_knowledge_are_not_answered_from_a_shared_word() -> None:
+    index = policy_search.PolicyIndex(policy_search.units_from_files())
+    assert index.answer("参加培训有补贴吗")[0].unit.id == "W-TRAINING-SUBSIDY"
+    assert index.answer("买空调有补贴吗")[0] is None  # another department's subsidy
+    assert index.answer("电动车轮毂坏了去哪修")[0] is None  # the work, but not policy

@@ -1,5 +1,6 @@
-"""`make eval`, policy part: retrieval top-1/top-3 and unanswerable handling on tests/data/policy_questions.yml,
-and how the NLU routes real labour-law questions (../shared/holdout/labour_legal_qa, evaluation only)."""
+"""`make eval`, policy part: retrieval top-1/top-3 and unanswerable handling on the test questions
+(tests/data/policy_questions.yml; the tuning questions are printed too, for comparison), and how the NLU routes
+real labour-law questions (../shared/holdout/labour_legal_qa, evaluation only)."""
 from __future__ import annotations
 
 import asyncio
@@ -35,11 +36,14 @@ async def routing(model: str) -> tuple[int, Counter]:
 
 def main(model: str) -> None:
     index = PolicyIndex(units_from_files())
-    report = policy_eval.evaluate(index)
     print(f"policy retrieval ({len(index.units)} units, confidence threshold {MIN_CONFIDENCE}):")
-    print(f"  answerable n={report.answerable}: ranking top-1 {report.ranked_top1:.3f}  top-3 {report.ranked_top3:.3f};"
-          f" answered confidently and correctly {report.answered_top1:.3f}")
-    print(f"  unanswerable n={report.unanswerable}: no confident answer {report.unanswerable_handled:.3f}")
+    for label, path in (("tuning questions (constants chosen here)", policy_eval.TUNING),
+                        ("test questions", policy_eval.QUESTIONS)):
+        report = policy_eval.evaluate(index, path)
+        print(f"  {label}:")
+        print(f"    answerable n={report.answerable}: top-1 {report.ranked_top1:.3f}  top-3 {report.ranked_top3:.3f};"
+              f" answered confidently and correctly {report.answered_top1:.3f}")
+        print(f"    unanswerable n={report.unanswerable}: no confident answer {report.unanswerable_handled:.3f}")
     if "-v" in sys.argv:
         for question, gold, got in report.misses:
             print(f"  MISS {gold} -> {got}: {question}")
