@@ -49,6 +49,18 @@ def test_seven_noes_question_finds_the_seven_noes(db_url: str) -> None:
                ["不逆向行驶", "不乱骑行", "不闯红灯", "不乱停车", "不随意超车", "不分心驾驶", "不飞线充电"])
 
 
+def test_knowledge_tuning_and_test_questions_are_kept_apart() -> None:
+    from nuanxin import policy_eval
+    from nuanxin.policy_scope import out_of_scope_questions
+
+    outside = set(out_of_scope_questions())
+    asked = {q for u in policy_search.units_from_files() for q in (u.title, *u.questions)}
+    test, tuning = ({item["q"] for item in data["answerable"]} | set(data["unanswerable"])
+                    for data in map(policy_eval.questions, (policy_eval.QUESTIONS, policy_eval.TUNING)))
+    assert len(outside) >= 300 and not outside & asked
+    assert not (test | tuning) & (outside | asked) and not test & tuning
+
+
 def test_synonyms_fold_colloquial_words() -> None:
     assert policy_search.words("送外卖的出车祸算工伤吗") == policy_search.words("骑手交通事故算职业伤害吗")
 
