@@ -31,7 +31,7 @@ def _answer(sender: str, channel: str, question: str, unit_id: str | None, last:
         if reply.best is None:
             policy.record_unanswered(session, sender, channel, question, reply)
             return {"unit": None, "related": reply.related, "contact": hotline.contact(session)}
-        return {"unit": reply.best.unit, "related": reply.related}
+        return {"unit": reply.best.unit, "related": reply.related, "sure": reply.sure}
 
 
 class ActionAnswerPolicy(Action):
@@ -59,4 +59,6 @@ class ActionAnswerPolicy(Action):
         # The title says which question is answered, so a rider can tell at once when it is not theirs.
         dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
                                  source=unit.source, buttons=[_button(u) for u in result["related"]])
+        if not result["sure"]:
+            dispatcher.utter_message(response="utter_policy_not_sure")
         return [SlotSet(TOPIC_SLOT, unit.id)]

@@ -1,4 +1,4 @@
-"""Policy retrieval time at the real 153 units and at 5,000 (synthetic expansion), median and p95.
+"""Policy retrieval time at the real units (154) and at 5,000 (synthetic expansion), median and p95.
 
 The synthetic units are the real ones with shuffled tags, renamed ids and a distinct token each, so the
 vocabulary and the posting lists grow the way a larger knowledge base would.

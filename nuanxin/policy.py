@@ -29,6 +29,11 @@ class PolicyReply:
     related: list[Unit] = field(default_factory=list)
     closest: Hit | None = None
 
+    @property
+    def sure(self) -> bool:
+        """A confident answer that is also clear enough to give without offering a person next to it."""
+        return self.best is not None and self.best.confidence >= policy_search.SURE_CONFIDENCE
+
 
 def _is_follow_up(question: str) -> bool:
     return bool(FOLLOW_UP.match(question.strip())) or len(policy_search.words(question)) < SHORT
