@@ -28,8 +28,9 @@ def _answer(sender: str, channel: str, question: str, unit_id: str | None, last:
             ][:policy.RELATED])
         else:
             reply = policy.respond(index, question, last)
-        if reply.best is None:
+        if not reply.sure:  # unanswered or only the closest match: both are work for the staff who review knowledge/
             policy.record_unanswered(session, sender, channel, question, reply)
+        if reply.best is None:
             return {"unit": None, "related": reply.related, "contact": hotline.contact(session)}
         return {"unit": reply.best.unit, "related": reply.related, "sure": reply.sure}
 

@@ -171,7 +171,8 @@ class PolicyUnit(Base):
 
 
 class UnansweredQuestion(Base):
-    """A policy question the knowledge could not answer with confidence: work for the staff who review knowledge/."""
+    """A policy question the knowledge could not answer, or answered only with its closest match (best_confidence
+    below policy_search.SURE_CONFIDENCE): work for the staff who review knowledge/."""
 
     __tablename__ = "unanswered_questions"
     id = Column(Integer, primary_key=True)

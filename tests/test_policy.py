@@ -7,7 +7,7 @@ import yaml
 from sqlalchemy import func, select
 
 from nuanxin import db, policy_search, settings
-from nuanxin.models import PolicyUnit
+from nuanxin.models import PolicyUnit, UnansweredQuestion
 
 FOLDER = settings.KNOWLEDGE_DIR / "policies"
 NATIONAL_HOTLINES = {"12338", "12345", "12351"}  # real nationwide service numbers, not district figures
@@ -68,7 +68,6 @@ def test_synonyms_fold_colloquial_words() -> None:
 # --- through the assistant ----------------------------------------------------------------------------------
 
 from conftest import Assistant, payloads, texts  # noqa: E402
-from nuanxin.models import UnansweredQuestion  # noqa: E402
 
 
 def test_seven_noes_are_listed_with_their_source(assistant: Assistant, sender: str) -> None:
@@ -85,6 +84,9 @@ def test_a_less_certain_match_is_given_as_the_closest_with_staff_next_to_it(assi
     replies = assistant.say(sender, "骑手住院了护工费谁出")
     assert "来源：" in texts(replies) and "不一定完全对应您的情况" in texts(replies)
     assert "/ask_human" in payloads(replies)
+    with db.session_scope(assistant.database_url) as session:  # kept for the staff who review the knowledge
+        row = session.execute(select(UnansweredQuestion).where(UnansweredQuestion.sender_id == sender)).scalar_one()
+        assert row.best_unit_id and row.best_confidence < policy_search.SURE_CONFIDENCE
 
 
 def test_answer_offers_related_questions_as_buttons(assistant: Assistant, sender: str) -> None:
