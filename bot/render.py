@@ -78,11 +78,24 @@ class Outgoing:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _rejoin_paragraphs(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa's REST channel cuts a text without buttons at every blank line; a station list would arrive as four
+    messages. A plain text is joined again to the text that follows it (Telegram's length limit is kept later)."""
+    joined: list[dict[str, Any]] = []
+    for reply in replies:
+        previous = joined[-1] if joined else None
+        if previous is not None and reply.get("text") and set(previous) <= {"recipient_id", "text"}:
+            joined[-1] = {**reply, "text": f"{previous['text']}\n\n{reply['text']}"}
+        else:
+            joined.append(reply)
+    return joined
+
+
 def render(replies: list[dict[str, Any]], payloads: ButtonPayloads, request_location_label: str) -> list[Outgoing]:
     """Rasa's REST channel sends a response's `custom` part as a message of its own, right after its text, so a
     location request is attached to the text before it."""
     out: list[Outgoing] = []
-    for reply in replies:
+    for reply in _rejoin_paragraphs(replies):
         custom = reply.get("custom") or {}
         if reply.get("text"):
             chunks = split_text(reply["text"])
