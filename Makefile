@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve telegram test eval bench prepare model install lock clean
+.PHONY: run serve telegram test eval tune bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
@@ -26,6 +26,10 @@ test: model
 eval: model
 	$(PY) tools/eval_nlu.py models/current.tar.gz
 	$(PY) tools/eval_policy.py models/current.tar.gz
+
+# How nuanxin/policy_search.py's constants were chosen (tuning questions only; see README).
+tune: install
+	$(PY) tools/tune_policy.py
 
 bench: model
 	$(PY) bench/station_search.py

@@ -5,7 +5,7 @@
    the module takes one from the middle of the best plateau, and the gate below is measured with it).
 2. Answer gate: for each scope-model C and scope weight, the lowest threshold that refuses at least 90 % of the
    unanswerable tuning questions, and the share of answerable ones then answered confidently and correctly.
-The constants are then set by hand from this table. Run: .venv/bin/python tools/tune_policy.py
+The constants are then set by hand from this table. Run: make tune
 """
 from __future__ import annotations
 
