@@ -15,7 +15,8 @@ from nuanxin.masking import mask, without_contact_details
 from nuanxin.models import UnansweredQuestion
 from nuanxin.policy_search import Hit, PolicyIndex, Unit
 
-FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要|需不需|去哪|在哪|哪里|多少|多久|多长|怎么办理|啥材料|什么材料|有什么条件|什么条件)")
+FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要|需不需|去哪|在哪|哪里|多少|多久|多长|怎么办理"
+                       r"|啥材料|什么材料|有什么条件|什么条件)")
 SHORT = 3  # content words; fewer than this reads as a follow-up when there is a topic
 RELATED = 3
 

@@ -15,7 +15,8 @@ SEED = "".join(p.read_text(encoding="utf-8") for p in (settings.ROOT.parent / "s
 
 
 def _raw_units() -> list[dict]:
-    return [u for path in sorted(FOLDER.glob("*.yml")) for u in yaml.safe_load(path.read_text(encoding="utf-8"))["units"]]
+    return [unit for path in sorted(FOLDER.glob("*.yml"))
+            for unit in yaml.safe_load(path.read_text(encoding="utf-8"))["units"]]
 
 
 def test_units_are_complete_and_short() -> None:
