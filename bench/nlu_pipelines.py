@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import logging
 import os
 import statistics
 import subprocess
@@ -16,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import skops.io  # noqa: F401  (Rasa imports it lazily while loading a model, 7-9 s)
 import yaml
 
 from nuanxin import evaluation as ev
@@ -58,15 +56,7 @@ def train(name: str, config: dict, out: Path) -> float:
 
 
 async def measure(model: Path) -> dict[str, float]:
-    from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-    started = time.perf_counter()
-    agent = Agent.load(str(model))
-    load_s = time.perf_counter() - started
+    agent, load_s = ev.load_agent(str(model))
     await agent.parse_message("你好")  # first parse warms caches; not part of the latency figures
     held = ev.examples(ev.HELDOUT)
     latencies, parses = [], {}

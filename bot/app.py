@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 from telegram import Update
 from telegram.ext import (
@@ -22,8 +21,6 @@ from bot.relay import Relay
 from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
-RETRY_INTERVAL_S = float(os.environ.get("NUANXIN_RETRY_INTERVAL_S", "10"))
-OUTBOX_INTERVAL_S = float(os.environ.get("NUANXIN_OUTBOX_INTERVAL_S", "1"))
 
 
 async def _every(seconds: float, job, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -43,8 +40,9 @@ def build(settings: BotSettings) -> Application:
 
     async def post_init(app: Application) -> None:
         sender = OutboxSender(app.bot, relay)
-        tasks.append(asyncio.create_task(_every(RETRY_INTERVAL_S, lambda: relay.retry_failed(app.bot), "retry")))
-        tasks.append(asyncio.create_task(_every(OUTBOX_INTERVAL_S, sender.send_due, "outbox")))
+        tasks.append(asyncio.create_task(
+            _every(settings.retry_interval_s, lambda: relay.retry_failed(app.bot), "retry")))
+        tasks.append(asyncio.create_task(_every(settings.outbox_interval_s, sender.send_due, "outbox")))
 
     async def post_shutdown(app: Application) -> None:
         for task in tasks:

@@ -15,12 +15,11 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import texts
-from bot.relay import Relay, send
+from bot.relay import CHANNEL, Relay, send
 from bot.render import render
 from nuanxin import db, outbox
 
 log = logging.getLogger(__name__)
-CHANNEL = "telegram"
 BATCH = 30
 PER_CHAT_INTERVAL_S = 1.0
 

@@ -19,6 +19,8 @@ class BotSettings:
     webhook_port: int
     photo_dir: str
     max_photo_bytes: int
+    retry_interval_s: float  # how often messages Rasa could not take are relayed again
+    outbox_interval_s: float  # how often the outbox is checked for messages to send
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -40,4 +42,6 @@ class BotSettings:
             webhook_port=int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443")),
             photo_dir=os.environ.get("NUANXIN_PHOTO_DIR", str(core_settings.VAR_DIR / "photos")),
             max_photo_bytes=int(os.environ.get("NUANXIN_MAX_PHOTO_MB", "10")) * 1024 * 1024,
+            retry_interval_s=float(os.environ.get("NUANXIN_RETRY_INTERVAL_S", "10")),
+            outbox_interval_s=float(os.environ.get("NUANXIN_OUTBOX_INTERVAL_S", "1")),
         )

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -30,6 +30,24 @@ class Parse:
     intent: str
     top_intent: str
     top_confidence: float
+
+
+def load_agent(model: str) -> tuple[Any, float]:
+    """A trained model ready to parse, with Rasa's logging kept to warnings (skops first: see rasa_cli), and the
+    seconds the model itself took to load (imports not counted)."""
+    import logging
+    import time
+
+    import skops.io  # noqa: F401
+    from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    started = time.perf_counter()
+    agent = Agent.load(model)
+    return agent, time.perf_counter() - started
 
 
 def examples(path: Path) -> list[tuple[str, str]]:

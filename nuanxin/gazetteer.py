@@ -77,9 +77,11 @@ def _aliases(name: str) -> set[str]:
 
 def build(directory: Path | None = None) -> Gazetteer:
     directory = directory or settings.KNOWLEDGE_DIR
+    tables = {name: knowledge.read_csv(name, directory)
+              for name in ("stations.csv", "communities.csv", "grid_stations.csv", "streets.csv")}
     places: list[Place] = []
-    for name in ("stations.csv", "communities.csv", "grid_stations.csv", "streets.csv"):
-        for row in knowledge.read_csv(name, directory):
+    for rows in tables.values():
+        for row in rows:
             places.append(Place(row["name"], float(row["lat"]), float(row["lon"])))
             if row.get("service_centre"):
                 places.append(Place(row["service_centre"], float(row["lat"]), float(row["lon"])))
@@ -87,8 +89,8 @@ def build(directory: Path | None = None) -> Gazetteer:
         for name in [mark["name"], *mark.get("aliases", [])]:
             places.append(Place(name, mark["lat"], mark["lon"]))
     roads: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    street_names = sorted((r["name"] for r in knowledge.read_csv("streets.csv", directory)), key=len, reverse=True)
-    for row in knowledge.read_csv("stations.csv", directory):
+    street_names = sorted((r["name"] for r in tables["streets.csv"]), key=len, reverse=True)
+    for row in tables["stations.csv"]:
         address = row["address"]
         for street in street_names:
             address = address.replace(street, "", 1)

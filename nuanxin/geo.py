@@ -24,6 +24,10 @@ class BadLocation(str, Enum):
     OUTSIDE_CHINA = "outside_china"
 
 
+def in_china(lat: float, lon: float) -> bool:
+    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
+
+
 def check(latitude: object, longitude: object) -> tuple[float, float] | BadLocation:
     """(lat, lon) as floats, or why they cannot be used."""
     try:
@@ -34,7 +38,7 @@ def check(latitude: object, longitude: object) -> tuple[float, float] | BadLocat
         return BadLocation.INVALID
     if abs(lat) < 1e-6 and abs(lon) < 1e-6:
         return BadLocation.ZERO  # what a phone sends when it has no fix
-    if not (CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]):
+    if not in_china(lat, lon):
         return BadLocation.OUTSIDE_CHINA
     return lat, lon
 
@@ -70,7 +74,7 @@ def _transform_lon(x: float, y: float) -> float:
 
 
 def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
-    if not (CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]):
+    if not in_china(lat, lon):
         return lat, lon
     dlat = _transform_lat(lon - 105.0, lat - 35.0)
     dlon = _transform_lon(lon - 105.0, lat - 35.0)

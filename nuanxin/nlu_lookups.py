@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from nuanxin import knowledge, settings
+from nuanxin import evaluation, knowledge, settings
 
 
 def _synonym_block(mapping: dict[str, list[str]]) -> list[dict[str, str]]:
@@ -28,12 +28,8 @@ def _lookup(name: str, values: list[str]) -> dict[str, str]:
 
 
 def _examples_of_other_intents() -> set[str]:
-    found: set[str] = set()
-    for path in (settings.ROOT / "nlu_data").glob("*.yml"):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if block.get("intent") not in (None, "ask_policy"):
-                found |= {line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")}
-    return found
+    return {text for path in (settings.ROOT / "nlu_data").glob("*.yml") for text, intent in evaluation.examples(path)
+            if intent != "ask_policy"}
 
 
 def document(directory: Path | None = None) -> dict:

@@ -38,9 +38,8 @@ def evaluate(index: PolicyIndex, path: Path = QUESTIONS) -> PolicyReport:
     ranked1 = ranked3 = answered = 0
     misses = []
     for item in data["answerable"]:
-        hits = index.search(item["q"])
-        ranked = [h.unit.id for h in hits]
-        best, _ = index.answer(item["q"])
+        best, others = index.answer(item["q"])
+        ranked = [h.unit.id for h in ([best] if best else []) + others]
         ranked1 += ranked[:1] == [item["unit"]]
         ranked3 += item["unit"] in ranked[:3]
         answered += bool(best) and best.unit.id == item["unit"]

@@ -48,19 +48,20 @@ class StationInfo:
         return self.opens == 0 and self.closes == 24 * 60
 
     def is_open(self, now: datetime) -> bool:
-        local = now.astimezone(CHINA_TIME)
-        minute = local.hour * 60 + local.minute
-        return self.all_day or self.opens <= minute < self.closes
+        return self.all_day or self.opens <= _minute_of_day(now) < self.closes
 
     def opening(self, now: datetime) -> tuple[str, str]:
         """(state, HH:MM): ("all_day", ""), ("open", closing time), ("later_today" | "tomorrow", opening time)."""
         if self.all_day:
             return "all_day", ""
-        local = now.astimezone(CHINA_TIME)
-        minute = local.hour * 60 + local.minute
-        if self.opens <= minute < self.closes:
+        if self.is_open(now):
             return "open", _hhmm(self.closes)
-        return ("later_today" if minute < self.opens else "tomorrow"), _hhmm(self.opens)
+        return ("later_today" if _minute_of_day(now) < self.opens else "tomorrow"), _hhmm(self.opens)
+
+
+def _minute_of_day(now: datetime) -> int:
+    local = now.astimezone(CHINA_TIME)
+    return local.hour * 60 + local.minute
 
 
 def _hhmm(minutes: int) -> str:

@@ -9,19 +9,7 @@ from nuanxin import evaluation as ev
 
 
 async def _main(model: str) -> None:
-    import logging
-
-    import skops.io  # noqa: F401  (Rasa imports it lazily while loading, 7-9 s; see nuanxin/rasa_cli.py)
-    from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-    started = time.perf_counter()
-    agent = Agent.load(model)
-    load_s = time.perf_counter() - started
+    agent, load_s = ev.load_agent(model)
 
     async def parse_all(texts: list[str]) -> list[ev.Parse]:
         return [ev.parse_from_result(await agent.parse_message(t)) for t in texts]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from collections import Counter
 
@@ -18,14 +17,7 @@ LABOUR_FILES = ["lawbench_consultation_labour.jsonl", "lawbench_topic_labour_que
 
 
 async def routing(model: str) -> tuple[int, Counter]:
-    import skops.io  # noqa: F401  (see nuanxin/rasa_cli.py)
-    from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(model)
+    agent, _ = ev.load_agent(model)
     counts: Counter = Counter()
     for name in LABOUR_FILES:
         for line in (ev.HOLDOUT_DIR / "labour_legal_qa" / name).read_text(encoding="utf-8").splitlines():
