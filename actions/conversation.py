@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from nuanxin.handoff import Turn
+from nuanxin.handoff.tickets import Turn
 
 
 def channel(tracker: Tracker) -> str:

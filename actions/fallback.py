@@ -6,7 +6,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from nuanxin import input_check
+from nuanxin import fallback
 
 
 class ActionHandleFallback(Action):
@@ -16,11 +16,11 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        problem = input_check.problem(tracker.latest_message.get("text"))
+        problem = fallback.problem(tracker.latest_message.get("text"))
         if problem is None:
             dispatcher.utter_message(response="utter_default")
-        elif problem is input_check.Problem.TOO_LONG:
-            dispatcher.utter_message(response="utter_input_too_long", limit=input_check.MAX_CHARS)
+        elif problem is fallback.Problem.TOO_LONG:
+            dispatcher.utter_message(response="utter_input_too_long", limit=fallback.MAX_CHARS)
         else:
             dispatcher.utter_message(response=f"utter_input_{problem.value}")
         return []

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from nuanxin import hotline
+from nuanxin.handoff import hotline
 
 
 class ActionCapabilityPending(Action):

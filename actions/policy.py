@@ -9,30 +9,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from nuanxin import db, hotline, policy, policy_search
+from nuanxin.policy import answers
+from nuanxin.policy.search import Unit
 
 TOPIC_SLOT = "policy_topic"
 
 
-def _button(unit: policy_search.Unit) -> dict[str, str]:
+def _button(unit: Unit) -> dict[str, str]:
     return {"title": unit.title, "payload": '/ask_policy{"policy_unit": "%s"}' % unit.id}
-
-
-def _answer(sender: str, channel: str, question: str, unit_id: str | None, last: str | None) -> dict[str, Any]:
-    with db.session_scope() as session:
-        index = policy_search.shared_index(session)
-        if unit_id in index.by_id:  # a related-question button names its unit
-            unit = index.by_id[unit_id]
-            reply = policy.PolicyReply(policy_search.Hit(unit, 1.0), [
-                h.unit for h in index.search(unit.title, limit=policy.RELATED + 1) if h.unit.id != unit.id
-            ][:policy.RELATED])
-        else:
-            reply = policy.respond(index, question, last)
-        if not reply.sure:  # unanswered or only the closest match: both are work for the staff who review knowledge/
-            policy.record_unanswered(session, sender, channel, question, reply)
-        if reply.best is None:
-            return {"unit": None, "related": reply.related, "contact": hotline.contact(session)}
-        return {"unit": reply.best.unit, "related": reply.related, "sure": reply.sure}
 
 
 class ActionAnswerPolicy(Action):
@@ -47,19 +31,19 @@ class ActionAnswerPolicy(Action):
         if text.startswith("/") and not unit_id:  # the menu button: no question yet
             dispatcher.utter_message(response="utter_ask_policy_question")
             return []
-        result = await asyncio.to_thread(_answer, tracker.sender_id, conversation.channel(tracker), text, unit_id,
-                                         tracker.get_slot(TOPIC_SLOT))
-        unit = result["unit"]
+        result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
+                                         unit_id, tracker.get_slot(TOPIC_SLOT))
+        unit = result.unit
         if unit is None:
             # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
-            dispatcher.utter_message(response="utter_policy_unknown", **result["contact"])
-            if result["related"]:
+            dispatcher.utter_message(response="utter_policy_unknown", **result.contact)
+            if result.related:
                 dispatcher.utter_message(response="utter_policy_suggest",
-                                         buttons=[_button(u) for u in result["related"]])
+                                         buttons=[_button(u) for u in result.related])
             return []
         # The title says which question is answered, so a rider can tell at once when it is not theirs.
         dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
-                                 source=unit.source, buttons=[_button(u) for u in result["related"]])
-        if not result["sure"]:
+                                 source=unit.source, buttons=[_button(u) for u in result.related])
+        if not result.sure:
             dispatcher.utter_message(response="utter_policy_not_sure")
         return [SlotSet(TOPIC_SLOT, unit.id)]

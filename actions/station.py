@@ -10,15 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from nuanxin import db, gazetteer, geo, stations
-from nuanxin.stations import Found, StationIndex
+from nuanxin.station import gazetteer, geo
+from nuanxin.station import index as stations
+from nuanxin.station.index import Found
 
 LOCATION, FILTERS, SHOWN = "last_location", "station_filters", "last_stations"
-
-
-def _index() -> StationIndex:
-    with db.session_scope() as session:
-        return stations.shared_index(session)
 
 
 def _text(domain: dict[str, Any], response: str, **values: Any) -> str:
@@ -56,7 +52,7 @@ def _filters(tracker: Tracker) -> dict[str, Any]:
 
 async def _show(dispatcher: CollectingDispatcher, domain: dict[str, Any], point: tuple[float, float], place: str,
                 filters: dict[str, Any], exclude: list[str]) -> list[str]:
-    index = await asyncio.to_thread(_index)
+    index = await asyncio.to_thread(stations.shared_index)
     now = datetime.now(stations.CHINA_TIME)
     found, near = index.nearest(point[0], point[1], amenities=filters["amenities"], all_day=filters["all_day"],
                                 open_at=now if filters["open_now"] else None, exclude=exclude)
@@ -134,7 +130,7 @@ class ActionStationDirections(Action):
         if rank > len(shown):
             dispatcher.utter_message(response="utter_station_which", count=len(shown))
             return []
-        station = (await asyncio.to_thread(_index)).by_id[shown[rank - 1]]
+        station = (await asyncio.to_thread(stations.shared_index)).by_id[shown[rank - 1]]
         found = Found(station, geo.distance_m(point[0], point[1], station.lat, station.lon))
         dispatcher.utter_message(
             response="utter_station_directions", name=station.name, address=station.address,

@@ -8,16 +8,17 @@ from __future__ import annotations
 import logging
 import threading
 
-from nuanxin import db, gazetteer, policy_search, stations
+from nuanxin.policy import search
+from nuanxin.station import gazetteer
+from nuanxin.station import index as stations
 
 log = logging.getLogger(__name__)
 
 
 def _build() -> None:
     try:
-        with db.session_scope() as session:
-            policy_search.shared_index(session)
-            stations.shared_index(session)
+        search.shared_index()
+        stations.shared_index()
         gazetteer.shared()
     except Exception:  # warming up is an optimisation; a failure here must not stop the server
         log.warning("index warm-up failed; indexes will be built on first use", exc_info=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from nuanxin import evaluation as ev
+from evals import nlu as ev
 from nuanxin import settings
 
 ROOT = settings.ROOT
-CLASSIFIER = "nuanxin.rasa_components.text_classifier.SafeLogisticRegressionClassifier"
+CLASSIFIER = "nuanxin.nlu.components.text_classifier.SafeLogisticRegressionClassifier"
 
 
 def _swap(pipeline: list[dict], name: str, replacement: list[dict]) -> list[dict]:
@@ -47,8 +47,8 @@ def train(name: str, config: dict, out: Path) -> float:
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "nuanxin.rasa_cli", "train", "--data", "nlu_data", "var/nlu", "--domain",
-         "domain.yml", "--config", str(cfg), "--out", str(out), "--fixed-model-name", name],
+        [sys.executable, "-m", "nuanxin.nlu.cli", "train", "--data", "nlu_data", "var/nlu", "--domain",
+         "domain", "--config", str(cfg), "--out", str(out), "--fixed-model-name", name],
         cwd=ROOT, check=True, capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_MAX_CACHE_SIZE": "0"},
     )

@@ -10,8 +10,8 @@ import statistics
 import time
 from dataclasses import replace
 
-from nuanxin import policy_eval
-from nuanxin.policy_search import PolicyIndex, units_from_files
+from evals import policy as policy_eval
+from nuanxin.policy.search import PolicyIndex, units_from_files
 
 
 def expand(units: list, target: int) -> list:

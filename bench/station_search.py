@@ -10,7 +10,8 @@ import statistics
 import time
 from datetime import datetime
 
-from nuanxin import geo, stations
+from nuanxin.station import geo
+from nuanxin.station import index as stations
 
 AMENITIES = ["饮水", "热水", "微波炉", "药箱", "充电", "休息", "厕所", "空调", "雨具", "WiFi", "换电", "午餐"]
 HOURS = [(0, 1440), (480, 1200), (420, 1320), (540, 1260)]

@@ -1,11 +1,10 @@
 """One handler per kind of update; each turns its update into the message form Rasa understands.
 
-Locations become `/share_location{"latitude": .., "longitude": ..}` — the contract for every front end.
+Locations, contacts and photos become the messages of `nuanxin.messaging.contract`, as in every front end.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from pathlib import Path
@@ -15,7 +14,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import photos, texts
+from nuanxin import responses
+from nuanxin.messaging import contract, photos
 from bot.relay import Relay
 from bot.render import Outgoing
 from bot.settings import BotSettings
@@ -26,10 +26,6 @@ Prepared = tuple[str, dict[str, Any]] | None
 COMMANDS = {"start": "/start", "help": "/ask_capabilities", "menu": "/ask_capabilities", "cancel": "/cancel"}
 # Live locations are re-sent every few seconds while they are shared; one answer a minute is plenty.
 LIVE_LOCATION_INTERVAL_S = 60.0
-
-
-def share_location_message(latitude: float, longitude: float) -> str:
-    return "/share_location" + json.dumps({"latitude": latitude, "longitude": longitude})
 
 
 class Handlers:
@@ -43,7 +39,7 @@ class Handlers:
                                 update.effective_user.id, prepare)
 
     async def _say(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, response: str, **values: Any) -> None:
-        await self.relay.deliver(context.bot, str(chat_id), [Outgoing("text", texts.text(response, **values))])
+        await self.relay.deliver(context.bot, str(chat_id), [Outgoing("text", responses.text(response, **values))])
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
@@ -72,7 +68,7 @@ class Handlers:
         point = message.location
 
         async def prepare() -> Prepared:
-            return share_location_message(point.latitude, point.longitude), {"live_location": live}
+            return contract.share_location(point.latitude, point.longitude), {"live_location": live}
 
         await self._handle(update, context, prepare)
 
@@ -84,7 +80,7 @@ class Handlers:
             if shared.user_id != update.effective_user.id:
                 await self._say(context, message.chat_id, "utter_contact_not_own")
                 return None
-            return "/inform" + json.dumps({"phone": shared.phone_number}), {"contact_shared": True}
+            return contract.inform_phone(shared.phone_number), {"contact_shared": True}
 
         await self._handle(update, context, prepare)
 
@@ -113,7 +109,7 @@ class Handlers:
                 log.exception("photo download failed")
                 await self._say(context, message.chat_id, "utter_photo_invalid")
                 return None
-            return caption or "/share_photo", {"photo": path.name}
+            return caption or contract.SHARE_PHOTO, {"photo": path.name}
 
         await self._handle(update, context, prepare)
 

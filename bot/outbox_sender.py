@@ -14,29 +14,15 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import texts
+from nuanxin import responses
 from bot.relay import CHANNEL, Relay, send
 from bot.render import render
-from nuanxin import db, outbox
+from nuanxin.messaging import outbox
+from nuanxin.messaging.states import OutboxStatus
 
 log = logging.getLogger(__name__)
 BATCH = 30
 PER_CHAT_INTERVAL_S = 1.0
-
-
-def _claim() -> list[tuple[int, str, dict]]:
-    with db.session_scope() as session:
-        return [(m.id, m.recipient, outbox.payload(m)) for m in outbox.claim_due(session, CHANNEL, BATCH)]
-
-
-def _finish(message_id: int, outcome: str, delay_s: float = 0.0) -> None:
-    with db.session_scope() as session:
-        if outcome == "sent":
-            outbox.mark_sent(session, message_id)
-        elif outcome == "retry":
-            outbox.retry_later(session, message_id, timedelta(seconds=delay_s))
-        else:
-            outbox.mark_failed(session, message_id, outcome)
 
 
 class OutboxSender:
@@ -46,27 +32,28 @@ class OutboxSender:
         self._last_sent: dict[str, float] = {}
 
     async def send_due(self) -> None:
-        for message_id, chat_id, payload in await asyncio.to_thread(_claim):
+        for claimed in await asyncio.to_thread(outbox.claim, CHANNEL, BATCH):
+            chat_id = claimed.recipient
             wait = self._last_sent.get(chat_id, 0.0) + PER_CHAT_INTERVAL_S - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            outcome, delay = "sent", 0.0
+            outcome, delay = OutboxStatus.SENT, None
             try:
-                for item in render([payload], self.relay.payloads, texts.text("utter_location_button")):
+                for item in render([claimed.payload], self.relay.payloads, responses.text("utter_location_button")):
                     await send(self.bot, chat_id, item)
             except RetryAfter as exc:
                 retry_after = exc.retry_after
-                outcome = "retry"
-                delay = retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+                outcome = OutboxStatus.PENDING
+                delay = retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=float(retry_after))
             except TimedOut:
-                outcome = "uncertain"
+                outcome = OutboxStatus.UNCERTAIN
             except (BadRequest, Forbidden):
-                outcome = "failed"
+                outcome = OutboxStatus.FAILED
             except NetworkError:
-                outcome, delay = "retry", 5.0
+                outcome, delay = OutboxStatus.PENDING, timedelta(seconds=5)
             except TelegramError:
-                outcome = "failed"
+                outcome = OutboxStatus.FAILED
             self._last_sent[chat_id] = time.monotonic()
-            if outcome != "sent":
-                log.warning("outbox message %s: %s", message_id, outcome)
-            await asyncio.to_thread(_finish, message_id, outcome, delay)
+            if outcome is not OutboxStatus.SENT:
+                log.warning("outbox message %s: %s", claimed.id, outcome.value)
+            await asyncio.to_thread(outbox.finish, claimed.id, outcome, delay)

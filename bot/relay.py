@@ -1,7 +1,7 @@
 """From a Telegram update to Rasa and back, in order, once, and without losing anything.
 
-Every message is first recorded in the shared database (`nuanxin.inbox`): an update delivered twice is dropped
-there. Messages of one chat are relayed one at a time under that chat's lock, oldest first, so a chat's
+Every message is first recorded in the shared database (`nuanxin.messaging.inbox`): an update delivered twice
+is dropped there. Messages of one chat are relayed one at a time under that chat's lock, oldest first, so a chat's
 messages reach Rasa in order even though updates of different chats are handled concurrently. When Rasa does
 not answer, the rider is told (with the hotline) and the message stays `failed`; a background loop relays it
 again when Rasa is back and the late reply says which message it answers.
@@ -16,12 +16,13 @@ from typing import Any, Awaitable, Callable
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import texts
+from nuanxin import responses
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.render import ButtonPayloads, Outgoing, render
-from nuanxin import db, hotline, inbox
+from nuanxin.handoff import hotline
 from nuanxin.masking import mask
-from nuanxin.models import InboundMessage
+from nuanxin.messaging import inbox
+from nuanxin.messaging.states import InboundStatus
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -30,32 +31,6 @@ CHANNEL = "telegram"
 def sender_id(user_id: int) -> str:
     """Stable Rasa sender for a Telegram user, the same in every chat and after restarts."""
     return f"tg-{user_id}"
-
-
-def _record(update_id: int, chat_id: str, sender: str, text: str, metadata: dict[str, Any]) -> bool:
-    with db.session_scope() as session:
-        return inbox.record(session, CHANNEL, update_id, chat_id, sender, text, metadata) is not None
-
-
-def _waiting(chat_id: str) -> list[tuple[int, str, str, dict[str, Any], int]]:
-    with db.session_scope() as session:
-        return [(m.id, m.sender_id, m.text, inbox.metadata(m), m.attempts)
-                for m in inbox.waiting(session, CHANNEL, chat_id)]
-
-
-def _mark(message_ids: list[int], status: str) -> None:
-    with db.session_scope() as session:
-        for message_id in message_ids:
-            inbox.mark(session, message_id, status)
-            if status == "relayed":
-                # Rasa has it now; keep only a masked copy (phone numbers shared as contacts, for instance).
-                message = session.get(InboundMessage, message_id)
-                message.text = mask(message.text)
-
-
-def _chats_with_failures() -> list[str]:
-    with db.session_scope() as session:
-        return inbox.chats_with_failures(session, CHANNEL)
 
 
 class Relay:
@@ -79,33 +54,33 @@ class Relay:
                 return
             text, extra = prepared
             metadata = {"channel": CHANNEL, "chat_id": chat, **extra}
-            if not await asyncio.to_thread(_record, update_id, chat, sender_id(user_id), text, metadata):
+            if not await asyncio.to_thread(inbox.receive, CHANNEL, update_id, chat, sender_id(user_id), text, metadata):
                 log.info("update %s was already handled; dropped", update_id)
                 return
             await self._flush(bot, chat, tell_if_busy=True)
 
     async def retry_failed(self, bot: Bot) -> None:
         """Relay messages that failed earlier; called periodically."""
-        for chat in await asyncio.to_thread(_chats_with_failures):
+        for chat in await asyncio.to_thread(inbox.chats_to_retry, CHANNEL):
             async with self._locks[chat]:
                 await self._flush(bot, chat, tell_if_busy=False)
 
     async def _flush(self, bot: Bot, chat: str, tell_if_busy: bool) -> None:
-        waiting = await asyncio.to_thread(_waiting, chat)
-        for index, (message_id, sender, text, metadata, attempts) in enumerate(waiting):
+        waiting = await asyncio.to_thread(inbox.to_relay, CHANNEL, chat)
+        for index, message in enumerate(waiting):
             try:
-                replies = await self.rasa.send(sender, text, metadata)
+                replies = await self.rasa.send(message.sender_id, message.text, message.metadata)
             except RasaUnavailable as exc:
                 log.warning("Rasa unavailable for chat %s: %s", chat, exc)
-                await asyncio.to_thread(_mark, [m[0] for m in waiting[index:]], "failed")
+                await asyncio.to_thread(inbox.settle, [m.id for m in waiting[index:]], InboundStatus.FAILED)
                 if tell_if_busy:
-                    await self.deliver(bot, chat, [Outgoing("text", texts.text(
+                    await self.deliver(bot, chat, [Outgoing("text", responses.text(
                         "utter_service_busy", **await asyncio.to_thread(hotline.current)))])
                 return
-            await asyncio.to_thread(_mark, [message_id], "relayed")
-            outgoing = render(replies, self.payloads, texts.text("utter_location_button"))
-            if attempts > 0:
-                outgoing.insert(0, Outgoing("text", texts.text("utter_late_reply", text=mask(text)[:30])))
+            await asyncio.to_thread(inbox.settle, [message.id], InboundStatus.RELAYED)
+            outgoing = render(replies, self.payloads, responses.text("utter_location_button"))
+            if message.attempts > 0:
+                outgoing.insert(0, Outgoing("text", responses.text("utter_late_reply", text=mask(message.text)[:30])))
             await self.deliver(bot, chat, outgoing)
 
     async def deliver(self, bot: Bot, chat_id: str, outgoing: list[Outgoing]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from nuanxin import settings as core_settings
+from nuanxin.messaging import photos
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ class BotSettings:
             webhook_secret=secret,
             webhook_listen=os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
             webhook_port=int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443")),
-            photo_dir=os.environ.get("NUANXIN_PHOTO_DIR", str(core_settings.VAR_DIR / "photos")),
-            max_photo_bytes=int(os.environ.get("NUANXIN_MAX_PHOTO_MB", "10")) * 1024 * 1024,
+            photo_dir=str(photos.directory()),
+            max_photo_bytes=photos.max_bytes(),
             retry_interval_s=float(os.environ.get("NUANXIN_RETRY_INTERVAL_S", "10")),
             outbox_interval_s=float(os.environ.get("NUANXIN_OUTBOX_INTERVAL_S", "1")),
         )

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 
-from nuanxin import db, knowledge, migrate, nlu_lookups, settings, userdict
+from nuanxin import db, knowledge, migrate, settings
+from nuanxin.nlu import lookups, userdict
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ def main() -> None:
     with db.session_scope() as session:
         counts = knowledge.load(session)
     userdict.write(settings.VAR_DIR / "jieba")
-    nlu_lookups.write(settings.VAR_DIR / "nlu")
+    lookups.write(settings.VAR_DIR / "nlu")
     log.info("database ready; knowledge loaded: %s", counts)
 
 

@@ -93,7 +93,7 @@ class Assistant:
                     "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
         endpoints = logs / f"endpoints-{self.action_port}.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n', encoding="utf-8")
-        self._rasa_cmd = [sys.executable, "-m", "nuanxin.rasa_cli", "run", "-m", str(model), "--endpoints",
+        self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
                           str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
                           "-p", str(self.rasa_port)]
         self._actions: subprocess.Popen | None = None

@@ -14,19 +14,20 @@ ROOT = settings.ROOT
 
 def _validate() -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "nuanxin.rasa_cli", "data", "validate", "--data", "nlu_data", "var/nlu",
-         "--domain", "domain.yml", "--config", "config.yml"],
+        [sys.executable, "-m", "nuanxin.nlu.cli", "data", "validate", "--data", "nlu_data", "var/nlu",
+         "--domain", "domain", "--config", "config.yml"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
 
 
 def _action_source() -> str:
-    """Code that chooses responses by name: the action server and the messaging front end."""
-    return "\n".join(p.read_text(encoding="utf-8") for folder in ("actions", "bot") for p in (ROOT / folder).glob("*.py"))
+    """Code that chooses responses by name: the action server and the front ends."""
+    return "\n".join(p.read_text(encoding="utf-8") for folder in ("actions", "bot", "terminal")
+                     for p in (ROOT / folder).glob("*.py"))
 
 
 def test_rasa_data_validate_is_clean() -> None:
-    """Rasa 3.6 flags responses that only code uses; those are checked against actions/ and bot/ instead."""
+    """Rasa 3.6 flags responses that only code uses; those are checked against the code instead."""
     result = _validate()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     warnings = [line for line in (result.stdout + result.stderr).splitlines() if "UserWarning" in line]
@@ -44,10 +45,10 @@ def test_rasa_data_validate_is_clean() -> None:
 
 def test_every_dynamic_response_exists() -> None:
     """utter_pending_<intent> and utter_input_<problem> are chosen at run time; each must be in the domain."""
-    from nuanxin.input_check import Problem
+    from nuanxin.fallback import Problem
 
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    responses = set(domain["responses"])
+    responses = {name for path in (ROOT / "domain").glob("*.yml")
+                 for name in yaml.safe_load(path.read_text(encoding="utf-8")).get("responses", {})}
     rules = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "nlu_data").glob("*.yml"))
     pending = set(re.findall(r"intent: (\w+)\n\s+- action: action_capability_pending", rules))
     assert pending and {f"utter_pending_{i}" for i in pending} <= responses

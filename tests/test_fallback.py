@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import Assistant, texts
-from nuanxin import db, input_check
-from nuanxin.input_check import Problem
+from nuanxin import db, fallback
+from nuanxin.fallback import Problem
 from nuanxin.models import HandoffTicket, Person
 
 BAD_INPUT = [
@@ -54,4 +54,4 @@ def test_gibberish_gets_a_polite_way_forward(assistant: Assistant, sender: str) 
     ("13812345678", None), ("美团 app 闪退了", None),
 ])
 def test_input_check(message: str, problem: Problem | None) -> None:
-    assert input_check.problem(message) is problem
+    assert fallback.problem(message) is problem

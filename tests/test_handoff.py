@@ -6,8 +6,9 @@ import re
 from sqlalchemy import select
 
 from conftest import Assistant, texts
-from nuanxin import db, handoff, knowledge
-from nuanxin.handoff import Turn
+from nuanxin import db, knowledge
+from nuanxin.handoff import tickets as handoff
+from nuanxin.handoff.tickets import Turn
 from nuanxin.models import HandoffTicket, Person
 
 

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from conftest import Assistant, texts
-from nuanxin import db, gazetteer, geo, knowledge, stations
+from nuanxin import db, knowledge
+from nuanxin.station import gazetteer, geo
+from nuanxin.station import index as stations
 from nuanxin.models import Station
 
 ROWS = knowledge.station_rows()

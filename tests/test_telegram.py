@@ -18,7 +18,8 @@ from sqlalchemy import select
 from bot.render import ButtonPayloads, render, split_text, utf16_len
 from conftest import ROOT, Assistant, _free_port, _stop
 from fake_telegram import FakeTelegram, callback_update, message_update, text_update
-from nuanxin import db, knowledge, outbox
+from nuanxin import db, knowledge
+from nuanxin.messaging import outbox
 from nuanxin.models import HandoffTicket, InboundMessage, OutboxMessage
 
 HOTLINE = next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["id"] == "district_hotline")

@@ -2,7 +2,7 @@
 
 Only train splits are used (develop/dev/test stay for evaluation). Queries that touch our services or look like
 small talk we answer (greetings, thanks, "who are you") are left out so they do not contradict our own intents.
-Run: .venv/bin/python tools/build_oos_data.py  (deterministic; the output is committed).
+Run: PYTHONPATH=. .venv/bin/python tools/build_oos_data.py  (deterministic; the output is committed).
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from evals import sources
+
 ROOT = Path(__file__).resolve().parent.parent
-HOLDOUT = ROOT.parent / "shared" / "holdout"
 OURS = re.compile(
     r"你好|您好|谢|再见|拜拜|机器人|你是|你叫|在吗|嗨|hi|hello|人工|客服|电话|热线|驿站|充电|外卖|快递|骑手|工会|社保|"
     r"保险|工伤|积分|兑换|培训|报名|上报|投诉|举报|政策|入党|工资|平台|附近|最近的|厕所|休息|井盖|垃圾|功能|菜单|帮助",
@@ -29,7 +30,7 @@ def main() -> None:
     picked: list[str] = []
     for name, per_label in PER_LABEL.items():
         by_label: dict[str, list[str]] = defaultdict(list)
-        for line in (HOLDOUT / name).read_text(encoding="utf-8").splitlines():
+        for line in sources.holdout(name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             text = row["text"].strip()
             if text and not OURS.search(text) and not MARKUP.search(text) and 2 <= len(text) <= 40:

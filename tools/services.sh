@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Start the action server (and, for `serve`, the Rasa HTTP server) from the venv; stop them when this script ends.
-#   tools/services.sh serve   Rasa on 127.0.0.1:5005 + actions on 127.0.0.1:5055, in the foreground
-#   tools/services.sh chat    actions in the background + an interactive Chinese chat in this terminal
+# Start the action server and Rasa from the venv; stop them when this script ends.
+#   tools/services.sh serve   Rasa on 127.0.0.1:5005 (HTTP API on) + actions on 127.0.0.1:5055, in the foreground
+#   tools/services.sh chat    both in the background, logs in var/log/chat.log, and the terminal chat (terminal/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -13,28 +13,29 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+mode=${1:-serve}
 mkdir -p var/log
-if [ "${1:-serve}" = chat ]; then
-  # Keep the chat screen for the conversation; the servers' logs go to var/log/.
-  exec 3>&2 2>var/log/chat.log
+if [ "$mode" = chat ]; then
+  # The screen is for the conversation; the servers write to the log.
+  log=var/log/chat.log
+  : >"$log"
+  $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" >>"$log" 2>&1 &
+  pids+=($!)
+  $PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+      -i 127.0.0.1 -p "$RASA_PORT" >>"$log" 2>&1 &
+  pids+=($!)
+  echo "(服务日志：$log)"
+  $PY -m terminal --rasa-url "http://127.0.0.1:${RASA_PORT}"
+  exit
 fi
+
 $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null && break
   sleep 0.5
 done
-
-case "${1:-serve}" in
-  serve)
-    $PY -m nuanxin.rasa_cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-        --enable-api -i 127.0.0.1 -p "$RASA_PORT" &
-    pids+=($!)
-    wait -n "${pids[@]}"
-    ;;
-  chat)
-    echo "暖新助手正在启动，稍候直接输入中文聊天（例如：你好 / 你能做什么 / 转人工），输入 /stop 退出。"
-    echo "(server logs: var/log/chat.log)"
-    $PY -m nuanxin.rasa_cli shell -m models/current.tar.gz --endpoints endpoints.yml -p "$RASA_PORT" --quiet
-    ;;
-esac
+$PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+    --enable-api -i 127.0.0.1 -p "$RASA_PORT" &
+pids+=($!)
+wait -n "${pids[@]}"

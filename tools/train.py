@@ -1,6 +1,6 @@
 """Train the Rasa model only when its inputs changed; print the model path either way.
 
-The fingerprint covers config.yml, domain.yml, nlu_data/, the files generated from knowledge/ (var/jieba,
+The fingerprint covers config.yml, domain/, nlu_data/, the files generated from knowledge/ (var/jieba,
 var/nlu), our pipeline components and the locked dependencies. models/current.tar.gz points at the model of the
 checkout as it is now, whatever was trained last.
 """
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "requirements.lock", "nlu_data", "var/jieba", "var/nlu",
-          "nuanxin/rasa_components"]
+INPUTS = ["config.yml", "domain", "requirements.lock", "nlu_data", "var/jieba", "var/nlu",
+          "nuanxin/nlu/components"]
 
 
 def fingerprint() -> str:
@@ -39,8 +39,8 @@ def main() -> None:
     if not model.exists():
         print(f"training {model.name} (inputs changed)", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "nuanxin.rasa_cli", "train", "--data", "nlu_data", "var/nlu",
-             "--domain", "domain.yml", "--config", "config.yml", "--out", "models", "--fixed-model-name", name],
+            [sys.executable, "-m", "nuanxin.nlu.cli", "train", "--data", "nlu_data", "var/nlu",
+             "--domain", "domain", "--config", "config.yml", "--out", "models", "--fixed-model-name", name],
             # Rasa's training cache keys on the training data only, not on the jieba dictionary's content, so a
             # changed dictionary would be served from cache; the model is small enough to train from scratch.
             cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_MAX_CACHE_SIZE": "0"},

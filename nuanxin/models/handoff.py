@@ -1,0 +1,34 @@
+"""Hand-over to hotline staff: the lines people are sent to and the tickets staff pick up."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
+
+from nuanxin.models.base import Base, created_column, updated_column
+
+
+class ServiceContact(Base):
+    """A phone line people can be sent to (the district's service hotline, the citywide 12345...)."""
+
+    __tablename__ = "service_contacts"
+    id = Column(String(32), primary_key=True)
+    name = Column(String(64), nullable=False)
+    phone = Column(String(32), nullable=False)
+    hours = Column(String(64), nullable=False)
+    note = Column(Text)
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class HandoffTicket(Base):
+    """A request for a human, with a masked excerpt of the conversation so staff can pick it up without asking again."""
+
+    __tablename__ = "handoff_tickets"
+    id = Column(Integer, primary_key=True)
+    person_id = Column(ForeignKey("people.id"), nullable=False, index=True)
+    sender_id = Column(String(128), nullable=False)
+    channel = Column(String(32), nullable=False)
+    reason = Column(String(32), nullable=False)
+    excerpt = Column(Text, nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    assigned_to = Column(String(64))
+    created_at = created_column()
+    updated_at = updated_column()

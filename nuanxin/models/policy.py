@@ -1,0 +1,36 @@
+"""Reviewed policy knowledge and the questions it could not answer."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, Float, Integer, String, Text
+
+from nuanxin.models.base import Base, created_column
+
+
+class PolicyUnit(Base):
+    """One reviewed question–answer unit, always with its source so staff can trust and check it."""
+
+    __tablename__ = "policy_units"
+    id = Column(String(32), primary_key=True)
+    title = Column(String(128), nullable=False)
+    answer = Column(Text, nullable=False)
+    source = Column(String(256), nullable=False)
+    effective_date = Column(Date)
+    scope = Column(String(16), nullable=False)  # district | national
+    tags = Column(String(256), nullable=False, default="")
+    questions = Column(Text, nullable=False, default="", server_default="")  # other ways people ask it, one per line
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class UnansweredQuestion(Base):
+    """A policy question the knowledge could not answer, or answered only with its closest match (best_confidence
+    below policy_search.SURE_CONFIDENCE): work for the staff who review knowledge/."""
+
+    __tablename__ = "unanswered_questions"
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(128), nullable=False)
+    channel = Column(String(32), nullable=False)
+    question = Column(Text, nullable=False)  # masked
+    best_unit_id = Column(String(32))
+    best_confidence = Column(Float)
+    status = Column(String(16), nullable=False, default="open")
+    created_at = created_column()

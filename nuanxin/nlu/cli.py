@@ -1,0 +1,26 @@
+"""`python -m nuanxin.nlu.cli ...`: Rasa's own CLI, started the way our model needs.
+
+- Rasa 3.6 imports skops.io lazily while loading a model, which costs 7–9 s; imported first it costs ~0.1 s.
+- jieba loads its main dictionary on the first message (~1 s) unless initialised at start.
+- Running as a module puts the checkout on sys.path, so config.yml can name nuanxin.nlu.components.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import jieba
+import skops.io  # noqa: F401  (see module docstring)
+
+
+def main() -> None:
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Answering policy questions from reviewed knowledge, with follow-ups in the context of the last topic.
+
+A follow-up such as 那要交钱吗 or 需要什么材料 says little on its own; it is searched together with the title of the
+unit answered last, and that reading wins when it matches better than the question alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from nuanxin import db
+from nuanxin.handoff import hotline
+from nuanxin.masking import mask, without_contact_details
+from nuanxin.models import UnansweredQuestion
+from nuanxin.policy import search
+from nuanxin.policy.search import Hit, PolicyIndex, Unit
+
+FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要|需不需|去哪|在哪|哪里|多少|多久|多长|怎么办理"
+                       r"|啥材料|什么材料|有什么条件|什么条件)")
+SHORT = 3  # content words; fewer than this reads as a follow-up when there is a topic
+RELATED = 3
+
+
+@dataclass
+class PolicyReply:
+    """`best` is a confident answer; without one, `related` holds the closest questions worth offering and
+    `closest` the best match however weak (what staff see next to an unanswered question)."""
+
+    best: Hit | None
+    related: list[Unit] = field(default_factory=list)
+    closest: Hit | None = None
+
+    @property
+    def sure(self) -> bool:
+        """A confident answer that is also clear enough to give without offering a person next to it."""
+        return self.best is not None and self.best.confidence >= search.SURE_CONFIDENCE
+
+
+def _is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP.match(question.strip())) or len(search.words(question)) < SHORT
+
+
+def respond(index: PolicyIndex, question: str, last_unit_id: str | None = None) -> PolicyReply:
+    question = without_contact_details(question)
+    best, others = index.answer(question, limit=RELATED + 1)
+    closest = best or (others[0] if others else None)
+    last = index.by_id.get(last_unit_id or "")
+    if last and _is_follow_up(question):
+        in_context, context_others = index.answer(f"{last.title} {question}", limit=RELATED + 1)
+        if in_context and in_context.unit.id != last.id and (
+                best is None or in_context.confidence >= best.confidence):
+            best, others = in_context, context_others
+    if best is None:
+        others = [h for h in others if h.confidence >= search.SUGGEST_CONFIDENCE]
+    related = [h.unit for h in others if not best or h.unit.id != best.unit.id][:RELATED]
+    return PolicyReply(best, related, closest)
+
+
+def record_unanswered(session: Session, sender_id: str, channel: str, question: str,
+                      reply: PolicyReply) -> UnansweredQuestion:
+    """Keep the question (masked) for the staff who review knowledge/, with what came closest."""
+    closest = reply.closest
+    row = UnansweredQuestion(sender_id=sender_id, channel=channel, question=mask(question)[:500],
+                             best_unit_id=closest.unit.id if closest else None,
+                             best_confidence=closest.confidence if closest else None, status="open")
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the rider gets: a unit (sure, or only the closest match), or none with the hotline to ring; `related`
+    are reviewed questions to offer as buttons."""
+
+    unit: Unit | None
+    related: list[Unit]
+    sure: bool = False
+    contact: dict[str, str] = field(default_factory=dict)
+
+
+def answer(sender_id: str, channel: str, question: str, unit_id: str | None = None,
+           last_unit_id: str | None = None) -> Answer:
+    """Answer a question (or the unit a related-question button names); whatever is not answered with certainty
+    is recorded for the staff who review knowledge/."""
+    index = search.shared_index()
+    if unit_id in index.by_id:
+        unit = index.by_id[unit_id]
+        reply = PolicyReply(Hit(unit, 1.0), [
+            h.unit for h in index.search(unit.title, limit=RELATED + 1) if h.unit.id != unit.id][:RELATED])
+    else:
+        reply = respond(index, question, last_unit_id)
+    with db.session_scope() as session:
+        if not reply.sure:  # unanswered or only the closest match: both are work for the staff
+            record_unanswered(session, sender_id, channel, question, reply)
+        if reply.best is None:
+            return Answer(None, reply.related, contact=hotline.contact(session))
+    return Answer(reply.best.unit, reply.related, sure=reply.sure)
