@@ -14,11 +14,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import COMMANDS, Handlers
+from bot.handlers import Handlers
 from bot.outbox_sender import OutboxSender
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.settings import BotSettings
+from nuanxin.messaging import contract
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def build(settings: BotSettings) -> Application:
         .build()
     )
     new = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler(list(COMMANDS), handlers.command, filters=new))
+    app.add_handler(CommandHandler(list(contract.COMMANDS), handlers.command, filters=new))
     app.add_handler(MessageHandler(new & filters.COMMAND, handlers.command))
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text))
     app.add_handler(MessageHandler(filters.LOCATION, handlers.location))  # edited too: live locations

@@ -14,16 +14,15 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from nuanxin import responses
-from nuanxin.messaging import contract, photos
 from bot.relay import Relay
 from bot.render import Outgoing
 from bot.settings import BotSettings
+from nuanxin import responses
+from nuanxin.messaging import contract, photos
 
 log = logging.getLogger(__name__)
 Prepared = tuple[str, dict[str, Any]] | None
 
-COMMANDS = {"start": "/start", "help": "/ask_capabilities", "menu": "/ask_capabilities", "cancel": "/cancel"}
 # Live locations are re-sent every few seconds while they are shared; one answer a minute is plenty.
 LIVE_LOCATION_INTERVAL_S = 60.0
 
@@ -45,7 +44,7 @@ class Handlers:
         name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
 
         async def prepare() -> Prepared:
-            return COMMANDS.get(name, "/ask_capabilities"), {}
+            return contract.command(name), {}
 
         await self._handle(update, context, prepare)
 

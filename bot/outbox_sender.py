@@ -14,9 +14,9 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from nuanxin import responses
 from bot.relay import CHANNEL, Relay, send
 from bot.render import render
+from nuanxin import responses
 from nuanxin.messaging import outbox
 from nuanxin.messaging.states import OutboxStatus
 

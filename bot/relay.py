@@ -16,9 +16,9 @@ from typing import Any, Awaitable, Callable
 from telegram import Bot
 from telegram.error import TelegramError
 
-from nuanxin import responses
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.render import ButtonPayloads, Outgoing, render
+from nuanxin import responses
 from nuanxin.handoff import hotline
 from nuanxin.masking import mask
 from nuanxin.messaging import inbox

@@ -1,4 +1,5 @@
-"""`make eval` (`python -m evals.nlu_report MODEL`): measure the trained model on the held-out set and on real off-topic queries."""
+"""`make eval` (`python -m evals.nlu_report MODEL`): measure the trained model on the held-out set and on real
+off-topic queries."""
 from __future__ import annotations
 
 import asyncio

@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from nuanxin import settings
 
 
-@lru_cache(maxsize=8)
 def engine(url: str | None = None) -> Engine:
-    url = url or settings.database_url()
+    """The engine of `url`, or of the configured database (read each call, so the cache follows the setting)."""
+    return _engine(url or settings.database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         eng = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False})
 

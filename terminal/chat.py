@@ -87,6 +87,8 @@ class Chat:
             self._location(text[len(LOCATION):].strip())
         elif text.startswith(PHOTO):
             self._photo(text[len(PHOTO):].strip())
+        elif text.startswith("/") and text[1:].lower() in contract.COMMANDS:  # /menu, /help, /cancel as on Telegram
+            self.send(contract.command(text[1:]))
         else:
             self.send(line)
         return True

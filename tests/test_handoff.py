@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from conftest import Assistant, texts
@@ -47,3 +49,19 @@ def test_ticket_numbers_are_unique_per_database(db_url: str) -> None:
         second = handoff.open_ticket(session, "rest", "a", "ask_human", [])
         assert handoff.ticket_number(first) != handoff.ticket_number(second)
         assert first.person_id == second.person_id
+
+
+def test_a_request_is_stored_with_its_hotline(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    result = handoff.request("rest", "caller-1", "ask_human", [Turn("user", "我电话13812345678 转人工")])
+    assert result.ticket_no and result.contact["hotline_phone"] == str(_hotline()["phone"])
+    with db.session_scope(db_url) as session:
+        ticket = session.execute(select(HandoffTicket).where(HandoffTicket.sender_id == "caller-1")).scalar_one()
+        assert handoff.ticket_number(ticket) == result.ticket_no and "138****5678" in ticket.excerpt
+
+
+def test_without_a_database_the_caller_still_gets_the_hotline(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'nuanxin.db'}")  # cannot be opened
+    result = handoff.request("rest", "caller-2", "ask_human", [Turn("user", "转人工")])
+    assert result.ticket_no is None and result.contact["hotline_phone"] == str(_hotline()["phone"])

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from nuanxin import db, knowledge, settings
-from nuanxin.nlu import userdict
 from nuanxin.models import Community, GridStation, Reward, Station, Street
+from nuanxin.nlu import userdict
 
 DISTRICT = knowledge.read_yaml("district.yml")
 

@@ -1,15 +1,14 @@
 """Policy knowledge (knowledge/policies) and its retrieval core; the conversation part lands with issue 4."""
 from __future__ import annotations
 
-
 import yaml
 from sqlalchemy import func, select
 
 from evals import policy as policy_eval
 from nuanxin import db, settings
+from nuanxin.models import PolicyUnit, UnansweredQuestion
 from nuanxin.policy import search as policy_search
 from nuanxin.policy.scope import out_of_scope_questions
-from nuanxin.models import PolicyUnit, UnansweredQuestion
 
 FOLDER = settings.KNOWLEDGE_DIR / "policies"
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from conftest import Assistant, texts
 from nuanxin import db, knowledge
+from nuanxin.models import Station
 from nuanxin.station import gazetteer, geo
 from nuanxin.station import index as stations
-from nuanxin.models import Station
 
 ROWS = knowledge.station_rows()
 BY_NAME = {r["name"]: r for r in ROWS}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+# The commands a person can type in any front end, and the intents they stand for.
+COMMANDS = {"start": "/start", "help": "/ask_capabilities", "menu": "/ask_capabilities", "cancel": "/cancel"}
 SHARE_PHOTO = "/share_photo"  # a photo without a caption; the stored file's name travels as metadata `photo`
 
 
@@ -14,3 +16,8 @@ def share_location(latitude: float, longitude: float) -> str:
 def inform_phone(phone: str) -> str:
     """The person's own number, shared as a contact."""
     return "/inform" + json.dumps({"phone": phone})
+
+
+def command(name: str) -> str:
+    """An unknown command shows what the assistant can do rather than confusing Rasa."""
+    return COMMANDS.get(name.lower(), COMMANDS["help"])

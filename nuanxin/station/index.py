@@ -18,9 +18,9 @@ from scipy.spatial import cKDTree
 from sqlalchemy import select
 
 from nuanxin import db, knowledge
-from nuanxin.station import geo
 from nuanxin.knowledge import parse_hours
 from nuanxin.models import Station
+from nuanxin.station import geo
 
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving in China
 RADIUS_M = 3000  # "nearby" for a rider: about ten minutes by e-bike
