@@ -31,6 +31,8 @@ check: model
 eval: model
 	$(PY) -m evals.nlu_report models/current.tar.gz
 	$(PY) -m evals.policy_report models/current.tar.gz
+	$(PY) -m evals.safety_report models/current.tar.gz
+	$(PY) -m evals.conversation_report
 
 # How nuanxin/policy/search.py's constants were chosen (tuning questions only; see README).
 tune: install

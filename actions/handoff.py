@@ -1,14 +1,16 @@
-"""ask_human: open a ticket for hotline staff and give the caller the hotline."""
+"""ask_human, ask_hotline, ticket_status, complain_bot: a person when one is meant, a number when a number is
+asked for, and what became of the ticket when the rider asks about it."""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from nuanxin.handoff import tickets
+from nuanxin.handoff import hotline, tickets
 
 
 class ActionAskHuman(Action):
@@ -18,10 +20,49 @@ class ActionAskHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = "complaint" if intent == "complain_bot" else "ask_human"
         handoff = await asyncio.to_thread(tickets.request, conversation.channel(tracker), tracker.sender_id,
-                                          "ask_human", conversation.turns(tracker))
+                                          reason, conversation.turns(tracker))
         if handoff.ticket_no is None:
             dispatcher.utter_message(response="utter_handoff_failed", **handoff.contact)
+            return [SlotSet("awaiting", None)]
+        if tracker.get_slot("awaiting") == "callback_phone" and handoff.existing:  # the number we asked for
+            # Asked once: without a number in the reply, the hotline in the first answer stands.
+            dispatcher.utter_message(response="utter_handoff_phone_noted" if handoff.callback_known
+                                     else "utter_anything_else")
+            return [SlotSet("awaiting", None)]
+        response = "utter_handoff_existing" if handoff.existing else "utter_handoff"
+        dispatcher.utter_message(response=response, ticket_no=handoff.ticket_no, **handoff.contact)
+        if not handoff.callback_known:
+            dispatcher.utter_message(response="utter_handoff_ask_phone")
+            return [SlotSet("awaiting", "callback_phone")]
+        # Rules follow what the action waits for (nlu_data/handoff.yml): it is always said.
+        return [SlotSet("awaiting", None)]
+
+
+class ActionGiveHotline(Action):
+    def name(self) -> str:
+        return "action_give_hotline"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_hotline", **await asyncio.to_thread(hotline.current))
+        return []
+
+
+class ActionTicketStatus(Action):
+    def name(self) -> str:
+        return "action_ticket_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        found = await asyncio.to_thread(tickets.status, conversation.channel(tracker), tracker.sender_id)
+        if found is None:
+            dispatcher.utter_message(response="utter_ticket_none")
         else:
-            dispatcher.utter_message(response="utter_handoff", ticket_no=handoff.ticket_no, **handoff.contact)
+            dispatcher.utter_message(response=f"utter_ticket_status_{found.status}", ticket_no=found.ticket_no,
+                                     callback=found.callback, **await asyncio.to_thread(hotline.current))
         return []

@@ -13,6 +13,9 @@ from nuanxin.policy import answers
 from nuanxin.policy.search import Unit
 
 TOPIC_SLOT = "policy_topic"
+# Messages the classifier read as something else reach this action as possible follow-ups of a policy answer;
+# unless the topic answers them surely, the topic ends and nlu_data/policy.yml's rules give their own answer.
+OTHER_READINGS = {"out_of_scope", "nlu_fallback", "inform"}
 
 
 def _button(unit: Unit) -> dict[str, str]:
@@ -30,9 +33,15 @@ class ActionAnswerPolicy(Action):
         unit_id = next(tracker.get_latest_entity_values("policy_unit"), None)
         if text.startswith("/") and not unit_id:  # the menu button: no question yet
             dispatcher.utter_message(response="utter_ask_policy_question")
-            return []
-        result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
-                                         unit_id, tracker.get_slot(TOPIC_SLOT))
+            return [SlotSet("topic", None)]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in OTHER_READINGS:
+            result = await asyncio.to_thread(answers.follow_up, text, tracker.get_slot(TOPIC_SLOT))
+            if result.unit is None:
+                return [SlotSet("topic", None)]
+        else:
+            result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
+                                             unit_id, tracker.get_slot(TOPIC_SLOT))
         unit = result.unit
         if unit is None:
             # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
@@ -40,10 +49,10 @@ class ActionAnswerPolicy(Action):
             if result.related:
                 dispatcher.utter_message(response="utter_policy_suggest",
                                          buttons=[_button(u) for u in result.related])
-            return []
+            return [SlotSet("topic", None)]  # rules follow the topic (nlu_data/policy.yml): it is always said
         # The title says which question is answered, so a rider can tell at once when it is not theirs.
         dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
                                  source=unit.source, buttons=[_button(u) for u in result.related])
         if not result.sure:
             dispatcher.utter_message(response="utter_policy_not_sure")
-        return [SlotSet(TOPIC_SLOT, unit.id)]
+        return [SlotSet(TOPIC_SLOT, unit.id), SlotSet("topic", "policy")]

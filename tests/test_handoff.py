@@ -65,3 +65,46 @@ def test_without_a_database_the_caller_still_gets_the_hotline(tmp_path: Path,
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'nuanxin.db'}")  # cannot be opened
     result = handoff.request("rest", "caller-2", "ask_human", [Turn("user", "转人工")])
     assert result.ticket_no is None and result.contact["hotline_phone"] == str(_hotline()["phone"])
+
+
+# --- a person when one is meant ------------------------------------------------------------------------------
+
+def _tickets(assistant: Assistant, sender: str) -> list[HandoffTicket]:
+    with db.session_scope(assistant.database_url) as session:
+        return list(session.execute(select(HandoffTicket).where(HandoffTicket.sender_id == sender)).scalars())
+
+
+@pytest.mark.parametrize("text", ["监督电话多少来着", "你们电话多少"])
+def test_asking_for_the_number_gives_the_number(assistant: Assistant, sender: str, text: str) -> None:
+    reply = texts(assistant.say(sender, text))
+    assert _hotline()["phone"] in reply and "工单号" not in reply
+    assert _tickets(assistant, sender) == []
+
+
+def test_one_open_ticket_and_its_status(assistant: Assistant, sender: str) -> None:
+    first = texts(assistant.say(sender, "转人工"))
+    number = re.search(r"工单号 (RG\d{6})", first).group(1)
+    assert "回电的手机号" in first  # no number known yet: asked once
+    assert "记下了" in texts(assistant.say(sender, "13812345678"))
+    status = texts(assistant.say(sender, "多久有人联系我"))
+    assert number in status and "回电" in status
+    again = texts(assistant.say(sender, "转人工"))
+    assert number in again and "回电的手机号" not in again
+    assert len(_tickets(assistant, sender)) == 1
+    with db.session_scope(assistant.database_url) as session:
+        assert session.execute(select(Person).where(Person.external_id == sender)).scalar_one().phone == "13812345678"
+
+
+def test_a_person_asked_for_inside_a_longer_message(assistant: Assistant, sender: str) -> None:
+    reply = texts(assistant.say(sender, "平台扣了我三百块 帮我转给服务专员处理一下"))
+    assert "工单号" in reply and len(_tickets(assistant, sender)) == 1
+
+
+def test_no_ticket_yet_says_so(assistant: Assistant, sender: str) -> None:
+    assert "没有在处理中的工单" in texts(assistant.say(sender, "我的工单呢"))
+
+
+def test_frustration_gets_an_apology_and_a_person(assistant: Assistant, sender: str) -> None:
+    assistant.say(sender, "你好")
+    reply = texts(assistant.say(sender, "你们这破机器人有啥用"))
+    assert reply.startswith("抱歉") and "工单号" in reply and "没有可靠的答案" not in reply

@@ -124,3 +124,18 @@ def test_questions_outside_the_knowledge_are_not_answered_from_a_shared_word() -
     assert index.answer("参加培训有补贴吗")[0].unit.id == "W-TRAINING-SUBSIDY"
     assert index.answer("买空调有补贴吗")[0] is None  # another department's subsidy
     assert index.answer("电动车轮毂坏了去哪修")[0] is None  # the work, but not policy
+
+
+def _title(unit_id: str) -> str:
+    return next(u.title for u in policy_search.units_from_files() if u.id == unit_id)
+
+
+def test_an_elliptical_follow_up_stays_on_the_topic(assistant: Assistant, sender: str) -> None:
+    assert f"【{_title('I-OIP-WHAT')}】" in texts(assistant.say(sender, "职业伤害保障是啥"))
+    assert f"【{_title('I-OIP-BENEFITS')}】" in texts(assistant.say(sender, "住院了能报多少"))
+
+
+def test_a_new_topic_after_a_policy_answer_is_new(assistant: Assistant, sender: str) -> None:
+    assistant.say(sender, "职业伤害保障是啥")
+    assert "帮不上忙" in texts(assistant.say(sender, "今天股市怎么样"))
+    assert "发送您的位置" in texts(assistant.say(sender, "附近有驿站吗"))

@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from conftest import Assistant, texts
+from conftest import Assistant, payloads, texts
 from nuanxin import db, knowledge
-from nuanxin.models import Station
+from nuanxin.models import HandoffTicket, Station
 from nuanxin.station import gazetteer, geo
 from nuanxin.station import index as stations
 
@@ -114,8 +114,13 @@ def _listed(reply: str) -> list[str]:
 def test_location_50m_from_a_station_lists_it_first(assistant: Assistant, sender: str) -> None:
     row = ROWS[17]
     lat, lon = geo.offset(row["lat"], row["lon"], 30, 40)
-    reply = _share(assistant, sender, lat, lon)
-    assert _listed(reply)[0] == row["name"] and "约 50 米" in reply and "uri.amap.com" in reply
+    replies = assistant.say(sender, "/share_location" + json.dumps({"latitude": lat, "longitude": lon}))
+    reply = texts(replies)
+    assert _listed(reply)[0] == row["name"] and "约 50 米" in reply
+    # one phone screen: no long links in the list; the way there is one tap away
+    assert "uri.amap.com" not in reply and len(reply.splitlines()) <= 13
+    assert payloads(replies)[0] == '/ask_directions{"rank": "1"}'
+    assert "uri.amap.com" in texts(assistant.say(sender, payloads(replies)[0]))
 
 
 def test_charging_wish_then_location_lists_only_charging(assistant: Assistant, sender: str) -> None:
@@ -146,3 +151,51 @@ def test_place_name_with_a_typo(assistant: Assistant, sender: str) -> None:
 def test_bad_coordinates_get_a_clear_reply(assistant: Assistant, sender: str, lat: float, lon: float,
                                           expected: str) -> None:
     assert expected in _share(assistant, sender, lat, lon)
+
+
+# --- conversations: what the assistant waits for changes how the next message is read ------------------------
+
+def test_a_place_typed_after_where_are_you_is_the_answer(assistant: Assistant, sender: str) -> None:
+    assert "发送您的位置" in texts(assistant.say(sender, "附近哪里能充电"))
+    reply = texts(assistant.say(sender, "万象汇"))
+    names = _listed(reply)
+    assert "离万象汇最近的" in reply and names  # the wish said with the request is kept
+    assert all("充电" in BY_NAME[n]["amenities"].split("|") for n in names)
+
+
+@pytest.mark.parametrize("place,expected", [("我在西园街道", "西园街道"), ("运河公园这边", "运河公园"),
+                                            ("人民路和建设路路口", "人民路与建设路路口")])
+def test_other_ways_of_naming_the_place(assistant: Assistant, sender: str, place: str, expected: str) -> None:
+    assistant.say(sender, "最近的驿站在哪")
+    assert f"离{expected}最近的" in texts(assistant.say(sender, place))
+
+
+def test_something_else_while_waiting_is_answered_as_itself(assistant: Assistant, sender: str) -> None:
+    assistant.say(sender, "附近有驿站吗")
+    assert "来源：" in texts(assistant.say(sender, "骑手七不公约是哪七条"))  # a new topic is a new topic
+    assert "帮不上忙" in texts(assistant.say(sender, "今天股市怎么样"))
+
+
+def test_details_of_listed_stations(assistant: Assistant, sender: str) -> None:
+    first = _listed(_share(assistant, sender, 31.5803, 120.3655))
+    hours = texts(assistant.say(sender, "第三个几点关门"))
+    assert first[2] in hours and "开放时间" in hours
+    phone = texts(assistant.say(sender, "第一个电话多少"))
+    assert first[0] in phone and BY_NAME[first[0]]["phone"] in phone
+    again = texts(assistant.say(sender, "第二个呢"))  # the same question about another one
+    assert first[1] in again and BY_NAME[first[1]]["phone"] in again
+    toilet = texts(assistant.say(sender, "那里能上厕所不"))  # 那里: the one last talked about
+    has = "厕所" in BY_NAME[first[1]]["amenities"].split("|")
+    assert first[1] in toilet and (("有厕所" in toilet) if has else ("没有厕所" in toilet))
+    with db.session_scope(assistant.database_url) as session:  # asking for a number is not asking for a person
+        assert not session.execute(select(HandoffTicket).where(HandoffTicket.sender_id == sender)).first()
+
+
+def test_a_location_outside_the_district(assistant: Assistant, sender: str) -> None:
+    reply = _share(assistant, sender, 31.2304, 121.4737)  # Shanghai
+    assert "不在青禾区" in reply and not _listed(reply) and "米" not in reply.split("公里")[-1]
+
+
+def test_other_matters_with_district_words_are_not_station_requests(assistant: Assistant, sender: str) -> None:
+    reply = texts(assistant.say(sender, "青禾区哪里租房便宜点"))
+    assert not _listed(reply) and "帮不上忙" in reply

@@ -102,8 +102,8 @@ def test_location_is_relayed_in_the_contract_form(bot: Path, fake: FakeTelegram,
                                                   assistant: Assistant) -> None:
     after = time.monotonic()
     fake.push(message_update(fake.new_update_id(), rider, location={"latitude": 31.5721, "longitude": 120.3312}))
-    first = replies(fake, rider, after)  # header and three stations in one message, though Rasa cuts them apart
-    assert "离您的位置最近的" in first[0] and "\n\n1. " in first[0] and "\n\n3. " in first[0]
+    first = replies(fake, rider, after)  # header and three stations in one message
+    assert "离您的位置最近的" in first[0] and "\n1. " in first[0] and "\n3. " in first[0]
     live_after = time.monotonic()
     fake.push(message_update(fake.new_update_id(), rider, edited=True,
                              location={"latitude": 31.5722, "longitude": 120.3313, "live_period": 900}))

@@ -39,3 +39,9 @@ def current() -> dict[str, str]:
     except SQLAlchemyError:
         log.exception("hotline read from the database failed; using knowledge/")
         return contact_from_files()
+
+
+def callback() -> str:
+    """How soon staff call back on a hand-over (knowledge/hotline.yml)."""
+    contacts = knowledge.read_yaml("hotline.yml")["contacts"]
+    return next(c for c in contacts if c["id"] == PRIMARY)["callback"]

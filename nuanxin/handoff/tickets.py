@@ -5,12 +5,13 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from nuanxin import db, people
 from nuanxin.handoff import hotline
-from nuanxin.masking import mask
+from nuanxin.masking import PHONE, mask
 from nuanxin.models import HandoffTicket
 
 log = logging.getLogger(__name__)
@@ -50,21 +51,70 @@ def ticket_number(ticket: HandoffTicket) -> str:
     return f"RG{ticket.id:06d}"
 
 
+OPEN_STATES = ("open", "assigned")
+
+
 @dataclass(frozen=True)
 class Handoff:
-    """What the person is told: the ticket to quote (None when it could not be stored) and the line to ring."""
+    """What the person is told: the ticket to quote (None when it could not be stored) and the line to ring;
+    `existing` when they already had an open ticket (no second one is opened), `callback_known` when staff have a
+    number to call back."""
 
     ticket_no: str | None
     contact: dict[str, str]
+    existing: bool = False
+    callback_known: bool = True
+
+
+@dataclass(frozen=True)
+class Status:
+    ticket_no: str
+    status: str
+    callback: str
+
+
+def _open_ticket_of(session: Session, channel: str, sender_id: str) -> HandoffTicket | None:
+    return session.execute(
+        select(HandoffTicket)
+        .where(HandoffTicket.channel == channel, HandoffTicket.sender_id == sender_id,
+               HandoffTicket.status.in_(OPEN_STATES))
+        .order_by(HandoffTicket.id.desc())
+    ).scalars().first()
+
+
+def callback_number(turns: Iterable[Turn]) -> str | None:
+    """The last mobile number the person typed: given for the call-back, kept on their record for that purpose."""
+    numbers = [m.group(0) for turn in turns if turn.speaker == "user" for m in PHONE.finditer(turn.text)]
+    return numbers[-1] if numbers else None
 
 
 def request(channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) -> Handoff:
-    """Open a ticket in a unit of work of its own. When the database fails the person still gets a number to ring
-    (from the files); the failure is logged for us, not shown to them."""
+    """Hand the conversation over in a unit of work of its own: one open ticket per person (asking again brings
+    the latest conversation to the same ticket; an emergency raises its reason). When the database fails the
+    person still gets a number to ring (from the files); the failure is logged for us, not shown to them."""
+    turns = list(turns)
     try:
         with db.session_scope() as session:
-            ticket = open_ticket(session, channel, sender_id, reason, turns)
-            return Handoff(ticket_number(ticket), hotline.contact(session))
+            person = people.get_or_create(session, channel, sender_id)
+            ticket = _open_ticket_of(session, channel, sender_id)
+            existing = ticket is not None
+            if ticket is None:
+                ticket = open_ticket(session, channel, sender_id, reason, turns)
+            else:
+                ticket.excerpt = excerpt(turns)
+                if reason.startswith("safety"):
+                    ticket.reason = reason
+            person.phone = person.phone or callback_number(turns)
+            return Handoff(ticket_number(ticket), hotline.contact(session), existing, bool(person.phone))
     except SQLAlchemyError:
         log.exception("handoff ticket could not be stored")
         return Handoff(None, hotline.contact_from_files())
+
+
+def status(channel: str, sender_id: str) -> Status | None:
+    """The person's open ticket, for 多久有人联系我 / 我的工单呢; None when they have none."""
+    with db.session_scope() as session:
+        ticket = _open_ticket_of(session, channel, sender_id)
+        if ticket is None:
+            return None
+        return Status(ticket_number(ticket), ticket.status, hotline.callback())

@@ -21,6 +21,14 @@ FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要
                        r"|啥材料|什么材料|有什么条件|什么条件)")
 SHORT = 3  # content words; fewer than this reads as a follow-up when there is a topic
 RELATED = 3
+# Hotline staff consult the assistant for a caller ("有个骑手来电问…"): the framing is not part of the question.
+WHO = r"(?:骑手|小哥|师傅|司机|主播|快递员|外卖员|来电人|市民|群众|老乡|大哥|大姐)"
+STAFF_FRAME = re.compile(
+    rf"^(?:你好|您好)?[，, ]*(?:"
+    rf"(?:刚才|这边)?(?:有个|有位|一个|一位){WHO}(?:打电话|来电|打进来)?(?:来)?(?:问|咨询|想问|想知道|反映|说)(?:一下|个事|下)?"
+    rf"|帮(?:来电的?|打电话的)?{WHO}?(?:查|问|看)(?:一下|下)?"
+    rf"|来电(?:的)?{WHO}?(?:问|咨询|想问)(?:一下|下)?"
+    rf")[：:，, ]*")
 
 
 @dataclass
@@ -42,16 +50,30 @@ def _is_follow_up(question: str) -> bool:
     return bool(FOLLOW_UP.match(question.strip())) or len(search.words(question)) < SHORT
 
 
+def _in_context(index: PolicyIndex, question: str, last: Unit) -> Hit | None:
+    """A follow-up read with the topic's title and tags standing in for what it leaves unsaid: another unit of the
+    same topic (sharing a tag, or matched surely) when one answers it, else the topic's own unit, which may well
+    hold the answer (男的能申请吗 about a loan whose unit says who can apply)."""
+    hits = index.search(f"{last.title} {' '.join(last.tags)} {question}", limit=RELATED + 1)
+    own = next((h for h in hits if h.unit.id == last.id), None)
+    other = next((h for h in hits if h.unit.id != last.id), None)
+    if other and other.confidence >= search.MIN_CONFIDENCE and (
+            set(other.unit.tags) & set(last.tags) or other.confidence >= search.SURE_CONFIDENCE):
+        return other
+    return own if own and own.confidence >= search.MIN_CONFIDENCE else None
+
+
 def respond(index: PolicyIndex, question: str, last_unit_id: str | None = None) -> PolicyReply:
-    question = without_contact_details(question)
+    question = STAFF_FRAME.sub("", without_contact_details(question), count=1) or question
     best, others = index.answer(question, limit=RELATED + 1)
     closest = best or (others[0] if others else None)
     last = index.by_id.get(last_unit_id or "")
     if last and _is_follow_up(question):
-        in_context, context_others = index.answer(f"{last.title} {question}", limit=RELATED + 1)
-        if in_context and in_context.unit.id != last.id and (
-                best is None or in_context.confidence >= best.confidence):
-            best, others = in_context, context_others
+        in_context = _in_context(index, question, last)
+        if in_context and (best is None or best.confidence < search.SURE_CONFIDENCE
+                           or in_context.confidence >= best.confidence):
+            best, others = in_context, [h for h in index.search(f"{last.title} {question}", RELATED + 2)
+                                        if h.unit.id != in_context.unit.id]
     if best is None:
         others = [h for h in others if h.confidence >= search.SUGGEST_CONFIDENCE]
     related = [h.unit for h in others if not best or h.unit.id != best.unit.id][:RELATED]
@@ -98,3 +120,14 @@ def answer(sender_id: str, channel: str, question: str, unit_id: str | None = No
         if reply.best is None:
             return Answer(None, reply.related, contact=hotline.contact(session))
     return Answer(reply.best.unit, reply.related, sure=reply.sure)
+
+
+def follow_up(question: str, last_unit_id: str | None) -> Answer:
+    """A message the classifier placed elsewhere, read as a follow-up of the last topic: answered only when that
+    reading is sure, and never recorded as a knowledge gap (it may well not have been a question for us)."""
+    index = search.shared_index()
+    reply = respond(index, question, last_unit_id) if last_unit_id in index.by_id else PolicyReply(None)
+    # The topic's own unit scores well on any message read with its title: repeating it is no answer here.
+    if not reply.sure or reply.best.unit.id == last_unit_id:
+        return Answer(None, [])
+    return Answer(reply.best.unit, reply.related, sure=True)

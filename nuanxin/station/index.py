@@ -24,6 +24,8 @@ from nuanxin.station import geo
 
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving in China
 RADIUS_M = 3000  # "nearby" for a rider: about ten minutes by e-bike
+# Farther than this from every station is outside the district: a list of stations there would only mislead.
+DISTRICT_REACH_M = 10_000
 WALK_M_PER_MIN = 75
 RIDE_M_PER_MIN = 250  # e-bike in town, lights included
 DETOUR = 1.3  # streets are longer than the straight line
@@ -46,6 +48,10 @@ class StationInfo:
     @property
     def all_day(self) -> bool:
         return self.opens == 0 and self.closes == 24 * 60
+
+    @property
+    def hours_text(self) -> str:
+        return f"{_hhmm(self.opens)}-{_hhmm(self.closes)}"
 
     def is_open(self, now: datetime) -> bool:
         return self.all_day or self.opens <= _minute_of_day(now) < self.closes
@@ -174,6 +180,20 @@ def wants_all_day(text: str) -> bool:
 
 def wants_open_now(text: str) -> bool:
     return bool(OPEN_NOW.search(text))
+
+
+HOURS_ASKED = re.compile(r"几点|开门|关门|营业|开到|开放时间|时间|还开|关了")
+PHONE_ASKED = re.compile(r"电话|号码|手机|联系方式|打过去")
+
+
+def detail_asked(text: str) -> str | None:
+    """What a follow-up asks about a listed station: "phone", "hours", an amenity, or None (第二个呢)."""
+    if PHONE_ASKED.search(text):
+        return "phone"
+    if HOURS_ASKED.search(text):
+        return "hours"
+    found = amenities_in(text)
+    return sorted(found)[0] if found else None
 
 
 def ordinal(text: str) -> int | None:
