@@ -27,7 +27,7 @@ class ActionAskHuman(Action):
         if handoff.ticket_no is None:
             dispatcher.utter_message(response="utter_handoff_failed", **handoff.contact)
             return [SlotSet("awaiting", None)]
-        if tracker.get_slot("awaiting") == "callback_phone" and handoff.existing:  # the number we asked for
+        if intent == "inform" and tracker.get_slot("awaiting") == "callback_phone" and handoff.existing:
             # Asked once: without a number in the reply, the hotline in the first answer stands.
             dispatcher.utter_message(response="utter_handoff_phone_noted" if handoff.callback_known
                                      else "utter_anything_else")

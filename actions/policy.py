@@ -31,14 +31,14 @@ class ActionAnswerPolicy(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         unit_id = next(tracker.get_latest_entity_values("policy_unit"), None)
-        if text.startswith("/") and not unit_id:  # the menu button: no question yet
-            dispatcher.utter_message(response="utter_ask_policy_question")
-            return [SlotSet("topic", None)]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "ask_policy" and text.startswith("/") and not unit_id:  # the menu button: no question yet
+            dispatcher.utter_message(response="utter_ask_policy_question")
+            return [SlotSet("topic", None), SlotSet("awaiting", None)]
         if intent in OTHER_READINGS:
             result = await asyncio.to_thread(answers.follow_up, text, tracker.get_slot(TOPIC_SLOT))
             if result.unit is None:
-                return [SlotSet("topic", None)]
+                return [SlotSet("topic", None), SlotSet("awaiting", None)]
         else:
             result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
                                              unit_id, tracker.get_slot(TOPIC_SLOT))
@@ -49,10 +49,10 @@ class ActionAnswerPolicy(Action):
             if result.related:
                 dispatcher.utter_message(response="utter_policy_suggest",
                                          buttons=[_button(u) for u in result.related])
-            return [SlotSet("topic", None)]  # rules follow the topic (nlu_data/policy.yml): it is always said
+            return [SlotSet("topic", None), SlotSet("awaiting", None)]  # rules name both (nlu_data/policy.yml)
         # The title says which question is answered, so a rider can tell at once when it is not theirs.
         dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
                                  source=unit.source, buttons=[_button(u) for u in result.related])
         if not result.sure:
             dispatcher.utter_message(response="utter_policy_not_sure")
-        return [SlotSet(TOPIC_SLOT, unit.id), SlotSet("topic", "policy")]
+        return [SlotSet(TOPIC_SLOT, unit.id), SlotSet("topic", "policy"), SlotSet("awaiting", None)]  # a new topic

@@ -24,7 +24,7 @@ class ActionSafety(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        category = intent.removeprefix("emergency_")
+        category = intent.removeprefix(safety.PREFIX)
         if category not in safety.CATEGORIES:  # a rule routed something else here: the numbers for any danger
             category = "crime"
         dispatcher.utter_message(response=f"utter_safety_{category}")

@@ -106,6 +106,15 @@ def _point_for(tracker: Tracker, domain: dict[str, Any], text: str
     return None, ""
 
 
+def _waiting() -> list[dict[str, Any]]:
+    """Waiting for a location; the rules of nlu_data/station.yml name both featurized slots, so both are set."""
+    return [SlotSet(AWAITING, "location"), SlotSet("topic", None)]
+
+
+def _answered() -> list[dict[str, Any]]:
+    return [SlotSet(AWAITING, None), SlotSet("topic", "station")]
+
+
 class ActionFindStation(Action):
     def name(self) -> str:
         return "action_find_station"
@@ -119,7 +128,7 @@ class ActionFindStation(Action):
         point, place = _point_for(tracker, domain, text)
         if isinstance(point, geo.BadLocation):
             dispatcher.utter_message(response=f"utter_location_{point.value}")
-            return [SlotSet(AWAITING, None)]
+            return _answered()
         stated = {"amenities": sorted(stations.amenities_in(text)), "all_day": stations.wants_all_day(text),
                   "open_now": stations.wants_open_now(text)}
         # Wishes said with the request are kept for the location that answers "where are you?".
@@ -129,16 +138,16 @@ class ActionFindStation(Action):
             if waiting and intent.get("name") != "find_station":
                 if intent.get("name") == "out_of_scope" and intent.get("confidence", 0) >= OFF_TOPIC_CONFIDENCE:
                     dispatcher.utter_message(response="utter_out_of_scope")
-                    return [SlotSet(AWAITING, None)]
+                    return _answered()
                 dispatcher.utter_message(response="utter_station_place_unknown")
-                return [SlotSet(AWAITING, "location")]  # still waiting (nlu_data/station.yml's rules)
+                return _waiting()
             if not saved:
                 dispatcher.utter_message(response="utter_ask_location")
-                return [SlotSet(FILTERS, json.dumps(filters, ensure_ascii=False)), SlotSet(AWAITING, "location")]
+                return [SlotSet(FILTERS, json.dumps(filters, ensure_ascii=False)), *_waiting()]
             point, place = saved, _text(domain, "utter_station_your_location")
         shown = await _show(dispatcher, domain, point, place, filters, exclude=[])
         return [SlotSet(LOCATION, json.dumps(point)), SlotSet(FILTERS, json.dumps(filters, ensure_ascii=False)),
-                SlotSet(SHOWN, shown), SlotSet(AWAITING, None), SlotSet(FOCUS, None), SlotSet("topic", "station")]
+                SlotSet(SHOWN, shown), SlotSet(FOCUS, None), *_answered()]
 
 
 class ActionMoreStations(Action):

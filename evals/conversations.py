@@ -28,7 +28,7 @@ STATION_LINE = re.compile(r"^(\d+)\. (.+?)（", re.M)
 SIMPLE = {  # label -> a response or action that shows it
     "greet": ("utter_greet", "utter_welcome"), "goodbye": ("utter_goodbye",), "thank": ("utter_you_are_welcome",),
     "menu": ("utter_menu",), "bot_challenge": ("utter_iamabot",), "cancel": ("utter_cancelled",),
-    "ask_location": ("utter_ask_location", "utter_ask_station_place"), "out_of_scope": ("utter_out_of_scope",),
+    "ask_location": ("utter_ask_location",), "out_of_scope": ("utter_out_of_scope",),
     "policy_unknown": ("utter_policy_unknown",), "fallback": ("action_handle_fallback",),
     "pending": ("action_capability_pending",), "handoff_status": ("action_ticket_status",),
     "apology": ("utter_apology",), "more_stations": ("action_more_stations",),

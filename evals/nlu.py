@@ -18,6 +18,8 @@ from nuanxin.nlu.examples import examples
 SERVICE_INTENTS = frozenset({
     "ask_human", "ask_policy", "find_station", "join_union", "enroll_training",
     "report_issue", "check_report", "check_points", "redeem_points", "ask_directions", "more_stations",
+    "ask_station_detail", "ask_hotline", "ticket_status", "complain_bot", "emergency_injury", "emergency_traffic",
+    "emergency_fire", "emergency_crime", "emergency_fraud", "emergency_self_harm",
 })
 FALLBACK = "nlu_fallback"
 HELDOUT = settings.ROOT / "tests" / "data" / "nlu_heldout.yml"

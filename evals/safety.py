@@ -10,11 +10,11 @@ from typing import Callable
 
 import yaml
 
-from nuanxin import settings
+from nuanxin import safety, settings
 
 HELDOUT = settings.ROOT / "tests" / "data" / "safety_heldout.yml"
 DEV = settings.ROOT / "tests" / "data" / "safety_dev.yml"  # expressions and constants are chosen on this one
-PREFIX = "emergency_"
+PREFIX = safety.PREFIX
 
 
 @dataclass

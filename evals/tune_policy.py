@@ -1,4 +1,4 @@
-"""How the constants of nuanxin/policy_search.py and nuanxin/policy_scope.py were chosen: on the tuning questions
+"""How the constants of nuanxin/policy/search.py and nuanxin/policy/scope.py were chosen: on the tuning questions
 (tests/data/policy_dev.yml) only, never on the test questions that `make eval` reports.
 
 1. Ranking: BM25 k1 / b and the share of the word index, by top-1 on the tuning questions (many settings tie;

@@ -1,9 +1,10 @@
 """Safety first: is someone in danger right now? Read before any other routing, so an injured rider, a fire, a
 crime or a fraud in progress gets the emergency number in the first line whatever else the message says.
 
-Deliberately a reviewed list of expressions (knowledge/safety.yml) rather than a learned model: every decision can
-be read and explained, a missed phrasing is fixed by adding it, and nothing depends on the classifier's training
-data, which holds no emergencies. Measured on tests/data/safety_heldout.yml (`make eval`).
+Reviewed expressions (knowledge/safety.yml) next to the classifier's emergency intents (nlu_data/safety.yml): an
+expression's decision can be read and explained and a missed phrasing is fixed by adding one; the classifier
+reaches phrasings nobody listed, and the same expressions set aside its readings of talk about such things
+(nuanxin.nlu.components.safety_guard). Measured on tests/data/safety_heldout.yml (`make eval`).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from nuanxin import knowledge
 
 CATEGORIES = ("injury", "traffic", "fire", "crime", "fraud", "self_harm")
 MAX_CHARS = 2000  # an emergency is said at the start; a 100,000-character paste is not searched whole
+PREFIX = "emergency_"  # the classifier's intents: emergency_<category>
 SPACES = re.compile(r"\s+")
 
 
@@ -63,7 +65,7 @@ class Detector:
 
 def _normalise(text: str | None) -> str:
     """Full-width forms folded, spaces dropped (voice input and typing put them anywhere), length capped."""
-    return SPACES.sub("", unicodedata.normalize("NFKC", text or "")[:MAX_CHARS]).lower()
+    return SPACES.sub("", unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS])).lower()
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern | None:

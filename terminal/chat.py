@@ -64,9 +64,11 @@ class Chat:
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError):
+            replies = None
+        if not replies or not isinstance(replies, list):  # Rasa or an action failed: never silence
             self.out(ASSISTANT + responses.text("utter_terminal_unavailable", **hotline.current()))
             return
-        self.show(render(replies if isinstance(replies, list) else []))
+        self.show(render(replies))
 
     def show(self, screen: Screen) -> None:
         self.buttons = screen.buttons

@@ -21,6 +21,10 @@ if [ "$mode" = chat ]; then
   : >"$log"
   $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" >>"$log" 2>&1 &
   pids+=($!)
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null && break
+    sleep 0.5
+  done
   $PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
       -i 127.0.0.1 -p "$RASA_PORT" >>"$log" 2>&1 &
   pids+=($!)

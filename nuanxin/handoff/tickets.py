@@ -82,10 +82,13 @@ def _open_ticket_of(session: Session, channel: str, sender_id: str) -> HandoffTi
     ).scalars().first()
 
 
-def callback_number(turns: Iterable[Turn]) -> str | None:
-    """The last mobile number the person typed: given for the call-back, kept on their record for that purpose."""
-    numbers = [m.group(0) for turn in turns if turn.speaker == "user" for m in PHONE.finditer(turn.text)]
-    return numbers[-1] if numbers else None
+def callback_number(turns: list[Turn]) -> str | None:
+    """A mobile number in the message that asked for a person or answered our call-back question: given for the
+    call-back, kept on the person's record for that purpose. Numbers from earlier turns (a customer's, a
+    merchant's) are not the person's to give."""
+    latest = next((turn for turn in reversed(turns) if turn.speaker == "user"), None)
+    found = PHONE.search(latest.text) if latest else None
+    return f"{found.group(1)}{found.group(0)[-8:-4]}{found.group(2)}" if found else None
 
 
 def request(channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) -> Handoff:
@@ -100,8 +103,9 @@ def request(channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) ->
             existing = ticket is not None
             if ticket is None:
                 ticket = open_ticket(session, channel, sender_id, reason, turns)
-            else:
-                ticket.excerpt = excerpt(turns)
+            else:  # what staff read keeps the first request and gains what was said since
+                kept = ticket.excerpt.split("\n")
+                ticket.excerpt = "\n".join(kept + [line for line in excerpt(turns).split("\n") if line not in kept])
                 if reason.startswith("safety"):
                     ticket.reason = reason
             person.phone = person.phone or callback_number(turns)
@@ -112,9 +116,14 @@ def request(channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) ->
 
 
 def status(channel: str, sender_id: str) -> Status | None:
-    """The person's open ticket, for 多久有人联系我 / 我的工单呢; None when they have none."""
-    with db.session_scope() as session:
-        ticket = _open_ticket_of(session, channel, sender_id)
-        if ticket is None:
-            return None
-        return Status(ticket_number(ticket), ticket.status, hotline.callback())
+    """The person's open ticket, for 多久有人联系我 / 我的工单呢; None when they have none, status "unknown" when
+    the database does not answer (they are then given the hotline)."""
+    try:
+        with db.session_scope() as session:
+            ticket = _open_ticket_of(session, channel, sender_id)
+            if ticket is None:
+                return None
+            return Status(ticket_number(ticket), ticket.status, hotline.callback())
+    except SQLAlchemyError:
+        log.exception("ticket status could not be read")
+        return Status("", "unknown", hotline.callback())

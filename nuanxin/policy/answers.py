@@ -5,9 +5,11 @@ unit answered last, and that reading wins when it matches better than the questi
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from nuanxin import db
@@ -17,6 +19,7 @@ from nuanxin.models import UnansweredQuestion
 from nuanxin.policy import search
 from nuanxin.policy.search import Hit, PolicyIndex, Unit
 
+log = logging.getLogger(__name__)
 FOLLOW_UP = re.compile(r"^(那|那么|这个|这样|这|还有|另外|要|需要|需不需|去哪|在哪|哪里|多少|多久|多长|怎么办理"
                        r"|啥材料|什么材料|有什么条件|什么条件)")
 SHORT = 3  # content words; fewer than this reads as a follow-up when there is a topic
@@ -114,11 +117,16 @@ def answer(sender_id: str, channel: str, question: str, unit_id: str | None = No
             h.unit for h in index.search(unit.title, limit=RELATED + 1) if h.unit.id != unit.id][:RELATED])
     else:
         reply = respond(index, question, last_unit_id)
-    with db.session_scope() as session:
-        if not reply.sure:  # unanswered or only the closest match: both are work for the staff
-            record_unanswered(session, sender_id, channel, question, reply)
-        if reply.best is None:
-            return Answer(None, reply.related, contact=hotline.contact(session))
+    try:
+        with db.session_scope() as session:
+            if not reply.sure:  # unanswered or only the closest match: both are work for the staff
+                record_unanswered(session, sender_id, channel, question, reply)
+            contact = hotline.contact(session) if reply.best is None else {}
+    except SQLAlchemyError:  # the answer does not depend on the database; only the record for staff is lost
+        log.exception("unanswered question could not be recorded")
+        contact = hotline.contact_from_files()
+    if reply.best is None:
+        return Answer(None, reply.related, contact=contact)
     return Answer(reply.best.unit, reply.related, sure=reply.sure)
 
 

@@ -7,7 +7,7 @@ whatever the number of units.
 
 The confidence of a match is how much of the question the best unit covers, relative to what the question could
 score at most (so it is comparable across short and long questions), scaled by how likely the question is to be
-about our policy knowledge at all (nuanxin/policy_scope.py); below `MIN_CONFIDENCE` we say we do not know instead
+about our policy knowledge at all (nuanxin/policy/scope.py); below `MIN_CONFIDENCE` we say we do not know instead
 of guessing.
 """
 from __future__ import annotations

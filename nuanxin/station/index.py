@@ -183,7 +183,7 @@ def wants_open_now(text: str) -> bool:
 
 
 HOURS_ASKED = re.compile(r"几点|开门|关门|营业|开到|开放时间|时间|还开|关了")
-PHONE_ASKED = re.compile(r"电话|号码|手机|联系方式|打过去")
+PHONE_ASKED = re.compile(r"电话|号码|联系方式|打过去")  # not 手机: 能给手机充电吗 asks about charging
 
 
 def detail_asked(text: str) -> str | None:

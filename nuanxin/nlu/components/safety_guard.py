@@ -19,22 +19,25 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nuanxin import safety
 
-PREFIX = "emergency_"
+PREFIX = safety.PREFIX
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyGuard(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_confidence": 0.3}
+        # fallback_threshold: FallbackClassifier's; an intent left in charge below it is not understood
+        return {"min_confidence": 0.3, "fallback_threshold": 0.3}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.min_confidence = float(config["min_confidence"])
+        self.fallback_threshold = float(config["fallback_threshold"])
 
     @classmethod
     def create(
@@ -64,7 +67,11 @@ class SafetyGuard(GraphComponent, IntentClassifier):
                                 and r.get("confidence", 0.0) >= self.min_confidence), None)
                 if verdict is None:
                     if message.data.get(INTENT, {}).get("name", "").startswith(PREFIX):  # vetoed: the next best
-                        message.data[INTENT] = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+                        best = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+                        if best.get("confidence", 0.0) < self.fallback_threshold:
+                            best = {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1 - best["confidence"]}
+                            ranking = [best, *ranking]
+                        message.data[INTENT] = best
                         message.data[INTENT_RANKING_KEY] = ranking
                     continue
             message.data[INTENT] = verdict
