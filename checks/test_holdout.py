@@ -9,8 +9,12 @@ from conftest import Parser
 from evals import nlu as ev
 from evals import policy as policy_eval
 
-MAX_FALSE_ACCEPTANCE = 0.08  # measured 0.069
-MIN_LABOUR_ROUTING = 0.95  # measured 0.977
+# Service intents now include the hand-over, station-detail and emergency intents of issue 10: measured 0.079
+# (0.053 counting only the service intents of before, which measured 0.069 then).
+MAX_FALSE_ACCEPTANCE = 0.085
+# Measured 0.932: 0.977 before safety first, which now gives 22 of the 562 real labour questions (injuries and
+# fraud at work told as cases) the emergency numbers first; counted as misses here.
+MIN_LABOUR_ROUTING = 0.92
 
 
 def test_off_topic_queries_are_not_taken_for_services(parser: Parser) -> None:

@@ -61,8 +61,13 @@ class SafetyGuard(GraphComponent, IntentClassifier):
                 verdict = {"name": PREFIX + category, "confidence": 1.0}
             else:
                 cue = safety.has_cue(text)
-                ranking = [r for r in ranking if not (r.get("name", "").startswith(PREFIX) and (
+                kept = [r for r in ranking if not (r.get("name", "").startswith(PREFIX) and (
                     not cue or safety.only_talk(r["name"][len(PREFIX):], text)))]
+                # What the classifier gave the readings set aside goes to the others in proportion: "not an
+                # emergency" must not leave a policy question below the fallback threshold.
+                removed = sum(r.get("confidence", 0.0) for r in ranking if r not in kept)
+                scale = 1 / (1 - removed) if 0 < removed < 1 else 1.0
+                ranking = [{**r, "confidence": min(1.0, r.get("confidence", 0.0) * scale)} for r in kept]
                 verdict = next((r for r in ranking if r.get("name", "").startswith(PREFIX)
                                 and r.get("confidence", 0.0) >= self.min_confidence), None)
                 if verdict is None:
