@@ -13,33 +13,30 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-mode=${1:-serve}
-mkdir -p var/log
-if [ "$mode" = chat ]; then
-  # The screen is for the conversation; the servers write to the log.
-  log=var/log/chat.log
-  : >"$log"
-  $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" >>"$log" 2>&1 &
+# Both servers, logs to stdout/stderr of this script (redirected for the chat); Rasa starts once actions answer.
+start_servers() {
+  $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" &
   pids+=($!)
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null && break
     sleep 0.5
   done
   $PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-      -i 127.0.0.1 -p "$RASA_PORT" >>"$log" 2>&1 &
+      -i 127.0.0.1 -p "$RASA_PORT" "$@" &
   pids+=($!)
+}
+
+mkdir -p var/log
+if [ "${1:-serve}" = chat ]; then
+  # The screen is for the conversation; the servers write to the log. No HTTP API: the chat needs only the
+  # REST channel.
+  log=var/log/chat.log
+  : >"$log"
+  start_servers >>"$log" 2>&1
   echo "(服务日志：$log)"
   $PY -m terminal --rasa-url "http://127.0.0.1:${RASA_PORT}"
   exit
 fi
 
-$PY -m rasa_sdk --actions actions -p "$ACTION_PORT" &
-pids+=($!)
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null && break
-  sleep 0.5
-done
-$PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-    --enable-api -i 127.0.0.1 -p "$RASA_PORT" &
-pids+=($!)
+start_servers --enable-api
 wait -n "${pids[@]}"
