@@ -28,9 +28,8 @@ class ActionAskHuman(Action):
             dispatcher.utter_message(response="utter_handoff_failed", **handoff.contact)
             return [SlotSet("awaiting", None)]
         if intent == "inform" and tracker.get_slot("awaiting") == "callback_phone" and handoff.existing:
-            # Asked once: without a number in the reply, the hotline in the first answer stands.
-            dispatcher.utter_message(response="utter_handoff_phone_noted" if handoff.callback_known
-                                     else "utter_anything_else")
+            # The number we asked for (nlu_data/handoff.yml routes only a reply with a phone number here).
+            dispatcher.utter_message(response="utter_handoff_phone_noted")
             return [SlotSet("awaiting", None)]
         response = "utter_handoff_existing" if handoff.existing else "utter_handoff"
         dispatcher.utter_message(response=response, ticket_no=handoff.ticket_no, **handoff.contact)

@@ -108,3 +108,10 @@ def test_frustration_gets_an_apology_and_a_person(assistant: Assistant, sender: 
     assistant.say(sender, "你好")
     reply = texts(assistant.say(sender, "你们这破机器人有啥用"))
     assert reply.startswith("抱歉") and "工单号" in reply and "没有可靠的答案" not in reply
+
+
+def test_something_else_while_a_call_back_number_is_awaited(assistant: Assistant, sender: str) -> None:
+    assert "回电的手机号" in texts(assistant.say(sender, "转人工"))
+    reply = texts(assistant.say(sender, "你们电话多少"))  # not a number: answered as itself
+    assert _hotline()["phone"] in reply and "记下了" not in reply
+    assert "记下了" in texts(assistant.say(sender, "13912345678"))
