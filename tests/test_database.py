@@ -69,3 +69,18 @@ def test_outbox_queues_a_message_once(db_url: str) -> None:
     with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
         session.add(OutboxMessage(channel="telegram", recipient="1", payload="{}", dedupe_key="report-1-done",
                                   not_before=datetime.now(timezone.utc)))
+
+
+def test_one_open_hand_over_ticket_per_person(db_url: str) -> None:
+    from nuanxin.models import HandoffTicket
+
+    def ticket(status: str) -> HandoffTicket:
+        return HandoffTicket(person_id=person_id, sender_id="tg-1", channel="telegram", reason="ask_human",
+                             excerpt="", status=status)
+
+    with db.session_scope(db_url) as session:
+        person_id = people.get_or_create(session, "telegram", "tg-1").id
+        session.add_all([ticket("closed"), ticket("closed"), ticket("open")])
+    with pytest.raises(IntegrityError):
+        with db.session_scope(db_url) as session:
+            session.add(ticket("assigned"))

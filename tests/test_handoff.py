@@ -46,6 +46,8 @@ def test_excerpt_keeps_the_last_turns_short_and_masked() -> None:
 def test_ticket_numbers_are_unique_per_database(db_url: str) -> None:
     with db.session_scope(db_url) as session:
         first = handoff.open_ticket(session, "rest", "a", "ask_human", [Turn("user", "转人工")])
+        first.status = handoff.TicketStatus.CLOSED.value  # one open ticket per person (test_database)
+        session.flush()
         second = handoff.open_ticket(session, "rest", "a", "ask_human", [])
         assert handoff.ticket_number(first) != handoff.ticket_number(second)
         assert first.person_id == second.person_id

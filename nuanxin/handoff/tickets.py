@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from typing import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from nuanxin import db, people
@@ -40,7 +41,7 @@ def excerpt(turns: Iterable[Turn]) -> str:
 def open_ticket(session: Session, channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) -> HandoffTicket:
     person = people.get_or_create(session, channel, sender_id)
     ticket = HandoffTicket(person_id=person.id, sender_id=sender_id, channel=channel, reason=reason,
-                           excerpt=excerpt(turns), status="open")
+                           excerpt=excerpt(turns), status=TicketStatus.OPEN.value)
     session.add(ticket)
     session.flush()
     return ticket
@@ -51,7 +52,15 @@ def ticket_number(ticket: HandoffTicket) -> str:
     return f"RG{ticket.id:06d}"
 
 
-OPEN_STATES = ("open", "assigned")
+class TicketStatus(str, Enum):
+    OPEN = "open"  # waiting for a member of staff
+    ASSIGNED = "assigned"  # a member of staff has it
+    CLOSED = "closed"
+
+    @classmethod
+    def open_values(cls) -> tuple[str, ...]:
+        """Still being handled: the person has a ticket (the database allows one such per person)."""
+        return cls.OPEN.value, cls.ASSIGNED.value
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def _open_ticket_of(session: Session, channel: str, sender_id: str) -> HandoffTi
     return session.execute(
         select(HandoffTicket)
         .where(HandoffTicket.channel == channel, HandoffTicket.sender_id == sender_id,
-               HandoffTicket.status.in_(OPEN_STATES))
+               HandoffTicket.status.in_(TicketStatus.open_values()))
         .order_by(HandoffTicket.id.desc())
     ).scalars().first()
 
@@ -102,8 +111,12 @@ def request(channel: str, sender_id: str, reason: str, turns: Iterable[Turn]) ->
             ticket = _open_ticket_of(session, channel, sender_id)
             existing = ticket is not None
             if ticket is None:
-                ticket = open_ticket(session, channel, sender_id, reason, turns)
-            else:  # what staff read keeps the first request and gains what was said since
+                try:
+                    with session.begin_nested():
+                        ticket = open_ticket(session, channel, sender_id, reason, turns)
+                except IntegrityError:  # opened by a request at the same moment: that one is ours too
+                    ticket, existing = _open_ticket_of(session, channel, sender_id), True
+            if existing:  # what staff read keeps the first request and gains what was said since
                 kept = ticket.excerpt.split("\n")
                 ticket.excerpt = "\n".join(kept + [line for line in excerpt(turns).split("\n") if line not in kept])
                 if reason.startswith("safety"):

@@ -1,7 +1,7 @@
 """Hand-over to hotline staff: the lines people are sent to and the tickets staff pick up."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, text
 
 from nuanxin.models.base import Base, created_column, updated_column
 
@@ -18,10 +18,19 @@ class ServiceContact(Base):
     active = Column(Boolean, nullable=False, default=True)
 
 
+OPEN_CONDITION = "status IN ('open', 'assigned')"  # nuanxin.handoff.tickets.TicketStatus.open_values()
+
+
 class HandoffTicket(Base):
     """A request for a human, with a masked excerpt of the conversation so staff can pick it up without asking again."""
 
     __tablename__ = "handoff_tickets"
+    # One open ticket per person and channel, kept by the database itself: two requests at the same moment (a
+    # hand-over next to an emergency's) cannot open two.
+    __table_args__ = (
+        Index("uq_handoff_tickets_open_per_sender", "channel", "sender_id", unique=True,
+              sqlite_where=text(OPEN_CONDITION), postgresql_where=text(OPEN_CONDITION)),
+    )
     id = Column(Integer, primary_key=True)
     person_id = Column(ForeignKey("people.id"), nullable=False, index=True)
     sender_id = Column(String(128), nullable=False)
