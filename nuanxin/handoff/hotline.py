@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,10 +26,15 @@ def contact(session: Session) -> dict[str, str]:
     return _as_template({"name": row.name, "phone": row.phone, "hours": row.hours})
 
 
+@lru_cache(maxsize=1)
+def _primary_from_files() -> dict[str, str]:
+    """knowledge/hotline.yml's primary line, read once (knowledge/ is reloaded only at start anyway)."""
+    return next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["id"] == PRIMARY)
+
+
 def contact_from_files() -> dict[str, str]:
     """The same, straight from knowledge/: used when the database is unreachable, so nobody is left without a number."""
-    contacts = knowledge.read_yaml("hotline.yml")["contacts"]
-    return _as_template(next(c for c in contacts if c["id"] == PRIMARY))
+    return _as_template(_primary_from_files())
 
 
 def current() -> dict[str, str]:
@@ -43,5 +49,4 @@ def current() -> dict[str, str]:
 
 def callback() -> str:
     """How soon staff call back on a hand-over (knowledge/hotline.yml)."""
-    contacts = knowledge.read_yaml("hotline.yml")["contacts"]
-    return next(c for c in contacts if c["id"] == PRIMARY)["callback"]
+    return _primary_from_files()["callback"]
