@@ -39,10 +39,11 @@ tune: install
 	$(PY) -m evals.tune_policy
 
 bench: model
-	$(PY) bench/station_search.py
-	$(PY) bench/policy_retrieval.py
-	$(PY) bench/telegram_latency.py
-	$(PY) bench/nlu_pipelines.py
+	$(PY) -m bench.station_search
+	$(PY) -m bench.policy_retrieval
+	$(PY) -m bench.telegram_latency
+	$(PY) -m bench.nlu_pipelines
+	$(PY) -m bench.dialogue_policies
 
 install: $(VENV)/.installed
 

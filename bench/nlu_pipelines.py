@@ -42,12 +42,13 @@ def candidates() -> dict[str, dict]:
     return {"lr_words_chars": base, "lr_words_only": words_only, "diet_100": diet}
 
 
-def train(name: str, config: dict, out: Path) -> float:
+def train(name: str, config: dict, out: Path, extra_data: tuple[Path, ...] = ()) -> float:
     cfg = out / f"{name}.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "nuanxin.nlu.cli", "train", "--data", "nlu_data", "var/nlu", "--domain",
+        [sys.executable, "-m", "nuanxin.nlu.cli", "train", "--data", "nlu_data", "var/nlu", *map(str, extra_data),
+         "--domain",
          "domain", "--config", str(cfg), "--out", str(out), "--fixed-model-name", name],
         cwd=ROOT, check=True, capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_MAX_CACHE_SIZE": "0"},

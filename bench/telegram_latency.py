@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conftest import _fresh_database, running_assistant  # noqa: E402
-from fake_telegram import FakeTelegram, text_update  # noqa: E402
-from test_telegram import start_bot  # noqa: E402
+from harness.assistant import fresh_database, running_assistant
+from harness.fake_telegram import FakeTelegram, text_update
+from harness.telegram_bot import start_bot
 
 MESSAGES = ["你好", "谢谢", "你能做什么", "今天股市怎么样", "你是机器人吗", "我有多少积分", "拜拜"]
 ROUNDS = 15
@@ -34,7 +30,7 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for url in _fresh_database("sqlite", tmp):
+        for url in fresh_database("sqlite", tmp):
             for assistant in running_assistant(url, tmp):
                 fake = FakeTelegram().start()
                 bot = start_bot(assistant, fake, tmp)

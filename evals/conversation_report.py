@@ -9,17 +9,14 @@ import tempfile
 from pathlib import Path
 
 from evals import conversations as conv
-from nuanxin import settings
-
-sys.path.insert(0, str(settings.ROOT / "tests"))
-from conftest import _fresh_database, running_assistant  # noqa: E402
+from harness.assistant import fresh_database, running_assistant
 
 
 def main() -> None:
     path, label = (conv.DEV, "tuning set") if "--dev" in sys.argv else (conv.HELDOUT, "held-out")
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        for url in _fresh_database("sqlite", tmp):
+        for url in fresh_database("sqlite", tmp):
             for assistant in running_assistant(url, tmp):
                 report = conv.evaluate(assistant.rasa_url, conv.conversations(path))
     print(f"conversations ({label}, n={report.conversations}, {report.turns} turns): turn accuracy "

@@ -62,6 +62,7 @@ class ConversationReport:
     by_pattern: dict[str, tuple[int, int]]  # pattern -> (conversations right, conversations)
     by_label: dict[str, tuple[int, int]]  # expected label -> (turns right, turns)
     failures: list[tuple[str, str, str, str]]  # (conversation id, user text, expected, what happened)
+    senders: dict[str, tuple[str, bool]]  # conversation id -> (Rasa sender id it ran under, all turns right)
 
 
 def conversations(path: Path = HELDOUT) -> list[dict[str, Any]]:
@@ -139,6 +140,7 @@ def evaluate(rasa_url: str, data: list[dict[str, Any]] | None = None,
     by_label: Counter = Counter()
     label_total: Counter = Counter()
     failures = []
+    senders = {}
     for index, conversation in enumerate(data):
         sender = f"eval-{uuid.uuid4().hex[:12]}"
         state, events, topic, ok = State(), 0, None, True
@@ -158,6 +160,7 @@ def evaluate(rasa_url: str, data: list[dict[str, Any]] | None = None,
                 ok = False
                 failures.append((conversation["id"], expected["user"], expected["expect"], problem))
         right_conversations += ok
+        senders[conversation["id"]] = (sender, ok)
         counts = by_pattern.setdefault(conversation.get("pattern", "mixed"), [0, 0])
         counts[0] += ok
         counts[1] += 1
@@ -166,4 +169,4 @@ def evaluate(rasa_url: str, data: list[dict[str, Any]] | None = None,
     return ConversationReport(
         len(data), total_turns, right_turns / total_turns, right_conversations / len(data),
         {k: (v[0], v[1]) for k, v in sorted(by_pattern.items())},
-        {k: (by_label[k], n) for k, n in sorted(label_total.items())}, failures)
+        {k: (by_label[k], n) for k, n in sorted(label_total.items())}, failures, senders)

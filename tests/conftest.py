@@ -5,158 +5,28 @@ Conversation tests talk to Rasa's REST channel exactly as every front end does; 
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-import requests
-from sqlalchemy import create_engine, text
 
-from nuanxin import db, knowledge, migrate, settings
+from harness.assistant import Assistant, fresh_database, running_assistant
 
-ROOT = settings.ROOT
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 DATABASES = ["sqlite", "postgresql"]
-
-
-def _fresh_database(kind: str, tmp: Path) -> Iterator[str]:
-    """A migrated database with knowledge/ loaded: a SQLite file, or a PostgreSQL schema of its own."""
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp / f'nuanxin-{uuid.uuid4().hex[:8]}.db'}"
-        migrate.upgrade(url)
-        with db.session_scope(url) as session:
-            knowledge.load(session)
-        yield url
-        db.engine(url).dispose()
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    try:
-        migrate.upgrade(url)
-        with db.session_scope(url) as session:
-            knowledge.load(session)
-        yield url
-    finally:
-        db.engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=DATABASES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database per test, on each of SQLite and PostgreSQL."""
-    yield from _fresh_database(request.param, tmp_path)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if requests.get(url, timeout=1).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer in {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-class Assistant:
-    """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
-
-    def __init__(self, database_url: str, logs: Path, model: Path = ROOT / "models" / "current.tar.gz") -> None:
-        if not model.exists():
-            raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
-        self.database_url = database_url
-        self.logs = logs
-        self.action_port, self.rasa_port = _free_port(), _free_port()
-        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
-        self.action_url = f"http://127.0.0.1:{self.action_port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
-                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
-        endpoints = logs / f"endpoints-{self.action_port}.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n', encoding="utf-8")
-        self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
-                          str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
-                          "-p", str(self.rasa_port)]
-        self._actions: subprocess.Popen | None = None
-        self._rasa: subprocess.Popen | None = None
-
-    def start(self) -> "Assistant":
-        log = self.logs / f"actions-{self.action_port}.log"
-        self._actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        _wait_for(f"{self.action_url}/health", self._actions, 60, log)
-        self.start_rasa()
-        return self
-
-    def start_rasa(self) -> None:
-        log = self.logs / f"rasa-{self.rasa_port}.log"
-        self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
-                                      stderr=subprocess.STDOUT)
-        _wait_for(f"{self.rasa_url}/status", self._rasa, 180, log)
-
-    def stop_rasa(self) -> None:
-        _stop(self._rasa)
-
-    def stop(self) -> None:
-        _stop(self._rasa)
-        _stop(self._actions)
-
-    def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
-        body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
-        response.raise_for_status()
-        return response.json()
-
-    def parse(self, message: str) -> dict:
-        response = requests.post(f"{self.rasa_url}/model/parse", json={"text": message}, timeout=30)
-        response.raise_for_status()
-        return response.json()
-
-
-def _stop(proc: subprocess.Popen | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def running_assistant(database_url: str, logs: Path) -> Iterator[Assistant]:
-    assistant = Assistant(database_url, logs)
-    try:
-        yield assistant.start()
-    finally:
-        assistant.stop()
+    yield from fresh_database(request.param, tmp_path)
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def assistant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The whole assistant, once over SQLite and once over PostgreSQL."""
     tmp = tmp_path_factory.mktemp(f"assistant-{request.param}")
-    for url in _fresh_database(request.param, tmp):
+    for url in fresh_database(request.param, tmp):
         yield from running_assistant(url, tmp)
 
 

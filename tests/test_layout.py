@@ -3,7 +3,7 @@
 - Adapters (actions/, bot/, terminal/, and the staff console when it lands) turn a tracker, an update or a typed
   line into a call of the core and its result into a reply: they never import the ORM models, the database
   session or SQLAlchemy.
-- Runtime code (nuanxin/ and the adapters) never imports the evaluation code (evals/) or the tests.
+- Runtime code (nuanxin/ and the adapters) never imports the evaluation code (evals/), the harness or the tests.
 - A capability has the same name in every folder: each domain file has its NLU file, each capability's actions
   module its domain file.
 """
@@ -59,7 +59,7 @@ def test_the_rule_finds_a_violation(tmp_path: Path) -> None:
 
 
 def test_runtime_code_never_imports_evaluation_or_tests() -> None:
-    assert _violations(RUNTIME, ("evals", "tests", "conftest", "checks")) == []
+    assert _violations(RUNTIME, ("evals", "harness", "tests", "conftest", "checks")) == []
 
 
 def test_each_capability_has_the_same_name_in_every_folder() -> None:

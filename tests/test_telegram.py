@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import io
-import os
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -16,8 +13,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.render import ButtonPayloads, render, split_text, utf16_len
-from conftest import ROOT, Assistant, _free_port, _stop
-from fake_telegram import FakeTelegram, callback_update, message_update, text_update
+from conftest import Assistant
+from harness.assistant import free_port, stop
+from harness.telegram_bot import start_bot
+from harness.fake_telegram import FakeTelegram, callback_update, message_update, text_update
 from nuanxin import db, knowledge
 from nuanxin.messaging import outbox
 from nuanxin.models import HandoffTicket, InboundMessage, OutboxMessage
@@ -32,31 +31,13 @@ def fake() -> Iterator[FakeTelegram]:
     server.stop()
 
 
-def start_bot(assistant: Assistant, fake: FakeTelegram, workdir: Path, **env: str) -> subprocess.Popen:
-    log = workdir / f"bot-{time.monotonic_ns()}.log"
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_TOKEN": fake.token,
-             "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
-             "RASA_URL": assistant.rasa_url, "DATABASE_URL": assistant.database_url,
-             "NUANXIN_PHOTO_DIR": str(workdir / "photos"), "NUANXIN_MAX_PHOTO_MB": "1",
-             "NUANXIN_RETRY_INTERVAL_S": "1", "NUANXIN_OUTBOX_INTERVAL_S": "0.2", **env})
-    try:
-        fake.wait_for("getMe", after=started, timeout=60)
-    except AssertionError:
-        _stop(proc)
-        raise AssertionError(log.read_text(errors="replace")[-3000:]) from None
-    return proc
-
-
 @pytest.fixture(scope="session")
 def bot(assistant: Assistant, fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The polling bot, relaying to `assistant`; yields its working folder (photos land there)."""
     workdir = tmp_path_factory.mktemp("bot")
     proc = start_bot(assistant, fake, workdir)
     yield workdir
-    _stop(proc)
+    stop(proc)
 
 
 @pytest.fixture
@@ -251,7 +232,7 @@ def test_rasa_down_mid_conversation_then_back(bot: Path, fake: FakeTelegram, rid
 
 def test_webhook_refuses_a_wrong_secret(assistant: Assistant, fake: FakeTelegram, rider: int,
                                        tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     started = time.monotonic()
     proc = start_bot(assistant, fake, tmp_path, TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_SECRET="s3cret-token",
@@ -276,7 +257,7 @@ def test_webhook_refuses_a_wrong_secret(assistant: Assistant, fake: FakeTelegram
         assert accepted.status_code == 200
         assert "暖新助手" in replies(fake, rider, after)[0]
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_long_text_is_split_within_telegram_limits() -> None:

@@ -15,7 +15,8 @@ from typing import Iterator
 import pytest
 from PIL import Image
 
-from conftest import ROOT, Assistant, _stop
+from conftest import Assistant
+from harness.assistant import ROOT, stop
 
 PROMPT = "您："
 
@@ -59,7 +60,7 @@ class Terminal:
         return shown.split(line, 1)[-1]
 
     def close(self) -> None:
-        _stop(self.proc)
+        stop(self.proc)
         os.close(self.master)
 
 

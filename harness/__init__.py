@@ -1,0 +1,1 @@
+"""Test, evaluation and benchmark harness (never imported by runtime code)."""

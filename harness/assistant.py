@@ -1,0 +1,145 @@
+"""The running assistant for tests, evaluations and benchmarks: a fresh database (SQLite file or PostgreSQL
+schema) with knowledge/ loaded, and the real servers (trained model + action server) in front of it.
+
+Shared by tests/, evals/ and bench/ so that none of them imports another's fixtures; runtime code never imports it.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import requests
+from sqlalchemy import create_engine, text
+
+from nuanxin import db, knowledge, migrate, settings
+
+ROOT = settings.ROOT
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+MODEL = ROOT / "models" / "current.tar.gz"
+
+
+def fresh_database(kind: str, tmp: Path) -> Iterator[str]:
+    """A migrated database with knowledge/ loaded: a SQLite file, or a PostgreSQL schema of its own."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp / f'nuanxin-{uuid.uuid4().hex[:8]}.db'}"
+        migrate.upgrade(url)
+        with db.session_scope(url) as session:
+            knowledge.load(session)
+        yield url
+        db.engine(url).dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    try:
+        migrate.upgrade(url)
+        with db.session_scope(url) as session:
+            knowledge.load(session)
+        yield url
+    finally:
+        db.engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer in {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+class Assistant:
+    """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
+
+    def __init__(self, database_url: str, logs: Path, model: Path = MODEL) -> None:
+        if not model.exists():
+            raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
+        self.database_url = database_url
+        self.logs = logs
+        self.action_port, self.rasa_port = free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
+                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        endpoints = logs / f"endpoints-{self.action_port}.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n', encoding="utf-8")
+        self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
+                          str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
+                          "-p", str(self.rasa_port)]
+        self._actions: subprocess.Popen | None = None
+        self._rasa: subprocess.Popen | None = None
+
+    def start(self) -> "Assistant":
+        log = self.logs / f"actions-{self.action_port}.log"
+        self._actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        wait_for(f"{self.action_url}/health", self._actions, 60, log)
+        self.start_rasa()
+        return self
+
+    def start_rasa(self) -> None:
+        log = self.logs / f"rasa-{self.rasa_port}.log"
+        self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
+                                      stderr=subprocess.STDOUT)
+        wait_for(f"{self.rasa_url}/status", self._rasa, 180, log)
+
+    def stop_rasa(self) -> None:
+        stop(self._rasa)
+
+    def stop(self) -> None:
+        stop(self._rasa)
+        stop(self._actions)
+
+    def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def parse(self, message: str) -> dict:
+        response = requests.post(f"{self.rasa_url}/model/parse", json={"text": message}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def running_assistant(database_url: str, logs: Path, model: Path = MODEL) -> Iterator[Assistant]:
+    assistant = Assistant(database_url, logs, model)
+    try:
+        yield assistant.start()
+    finally:
+        assistant.stop()
