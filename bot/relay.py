@@ -21,7 +21,7 @@ from bot.render import ButtonPayloads, Outgoing, render
 from nuanxin import responses
 from nuanxin.handoff import hotline
 from nuanxin.masking import mask
-from nuanxin.messaging import inbox
+from nuanxin.messaging import contract, inbox
 from nuanxin.messaging.states import InboundStatus
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ CHANNEL = "telegram"
 
 def sender_id(user_id: int) -> str:
     """Stable Rasa sender for a Telegram user, the same in every chat and after restarts."""
-    return f"tg-{user_id}"
+    return contract.telegram_sender(user_id)
 
 
 class Relay:

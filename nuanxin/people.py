@@ -12,7 +12,7 @@ def get_or_create(session: Session, channel: str, external_id: str) -> Person:
         select(Person).where(Person.channel == channel, Person.external_id == external_id)
     ).scalar_one_or_none()
     if person is None:
-        person = Person(channel=channel, external_id=external_id, points_balance=0)
+        person = Person(channel=channel, external_id=external_id)
         session.add(person)
         session.flush()
     else:

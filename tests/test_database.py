@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +17,12 @@ from nuanxin.models import Base, CourseSession, OutboxMessage, Person, PointsEnt
 def test_migrations_create_every_model_table(db_url: str) -> None:
     tables = set(inspect(db.engine(db_url)).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+
+def test_the_migrations_match_the_models(db_url: str) -> None:
+    """What Alembic's autogenerate would write next is nothing: the models and the migrations agree."""
+    with db.engine(db_url).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
 def test_downgrade_and_upgrade_round_trip(db_url: str) -> None:
@@ -32,22 +40,26 @@ def test_person_is_unique_per_channel(db_url: str) -> None:
         c = people.get_or_create(session, "rest", "42")
         assert a.id == b.id != c.id
     with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
-        session.add(Person(channel="telegram", external_id="42", points_balance=0))
+        session.add(Person(channel="telegram", external_id="42"))
 
 
-def test_points_balance_cannot_go_negative(db_url: str) -> None:
+def test_points_balance_cannot_go_negative_or_be_written_twice_at_once(db_url: str) -> None:
     with db.session_scope(db_url) as session:
         person_id = people.get_or_create(session, "rest", "p").id
+        session.add(PointsEntry(person_id=person_id, seq=1, delta=5, balance_after=5, reason="report", ref="r-1"))
     with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
-        session.get(Person, person_id).points_balance = -1
+        session.add(PointsEntry(person_id=person_id, seq=2, delta=-6, balance_after=-1, reason="redeem", ref="x-1"))
+    with pytest.raises(IntegrityError), db.session_scope(db_url) as session:  # two spends against the same line
+        session.add(PointsEntry(person_id=person_id, seq=2, delta=-3, balance_after=2, reason="redeem", ref="x-2"))
+        session.add(PointsEntry(person_id=person_id, seq=2, delta=-4, balance_after=1, reason="redeem", ref="x-3"))
 
 
 def test_the_same_event_is_never_credited_twice(db_url: str) -> None:
     with db.session_scope(db_url) as session:
         person_id = people.get_or_create(session, "rest", "p").id
-        session.add(PointsEntry(person_id=person_id, delta=5, balance_after=5, reason="report", ref="r-1"))
+        session.add(PointsEntry(person_id=person_id, seq=1, delta=5, balance_after=5, reason="report", ref="r-1"))
     with pytest.raises(IntegrityError), db.session_scope(db_url) as session:
-        session.add(PointsEntry(person_id=person_id, delta=5, balance_after=10, reason="report", ref="r-1"))
+        session.add(PointsEntry(person_id=person_id, seq=2, delta=5, balance_after=10, reason="report", ref="r-1"))
 
 
 def test_session_cannot_be_overbooked(db_url: str) -> None:

@@ -21,9 +21,10 @@ def _validate() -> subprocess.CompletedProcess:
 
 
 def _action_source() -> str:
-    """Code that chooses responses by name: the action server and the front ends."""
-    return "\n".join(p.read_text(encoding="utf-8") for folder in ("actions", "bot", "terminal")
-                     for p in (ROOT / folder).glob("*.py"))
+    """Code that chooses responses by name: the action server, the front ends and the core's own messages (the
+    outbox's report updates)."""
+    return "\n".join(p.read_text(encoding="utf-8") for folder in ("actions", "bot", "terminal", "nuanxin")
+                     for p in (ROOT / folder).rglob("*.py"))
 
 
 def test_rasa_data_validate_is_clean() -> None:

@@ -15,7 +15,7 @@ from nuanxin.models.messaging import InboundMessage, OutboxMessage
 from nuanxin.models.people import Consent, Person
 from nuanxin.models.points import PointsEntry, Redemption, Reward
 from nuanxin.models.policy import PolicyUnit, UnansweredQuestion
-from nuanxin.models.report import Report, ReportCategory, ReportStatus
+from nuanxin.models.report import GridMember, Report, ReportCategory, ReportFollower, ReportStatus
 from nuanxin.models.station import Community, GridStation, Station, Street
 from nuanxin.models.training import Course, CourseSession, Enrollment
 from nuanxin.models.union import UnionApplication, UnionGroup
@@ -23,6 +23,6 @@ from nuanxin.models.union import UnionApplication, UnionGroup
 __all__ = [
     "Base", "utcnow", "Person", "Consent", "Street", "Community", "GridStation", "Station", "ServiceContact",
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
-    "ReportCategory", "Report", "ReportStatus", "PointsEntry", "Reward", "Redemption", "HandoffTicket",
+    "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption", "HandoffTicket",
     "OutboxMessage", "InboundMessage",
 ]

@@ -1,7 +1,7 @@
 """People who talk to the assistant and their answers to notices."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
 
 from nuanxin.models.base import Base, created_column, utcnow
 
@@ -10,16 +10,12 @@ class Person(Base):
     """Someone who talks to the assistant, identified per channel (a Telegram user, a REST sender...)."""
 
     __tablename__ = "people"
-    __table_args__ = (
-        UniqueConstraint("channel", "external_id", name="uq_people_channel_external_id"),
-        CheckConstraint("points_balance >= 0", name="points_not_negative"),
-    )
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_people_channel_external_id"),)
     id = Column(Integer, primary_key=True)
     channel = Column(String(32), nullable=False)
     external_id = Column(String(128), nullable=False)
     display_name = Column(String(64))
     phone = Column(String(32))
-    points_balance = Column(Integer, nullable=False, default=0)
     created_at = created_column()
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 

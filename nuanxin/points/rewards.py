@@ -1,0 +1,141 @@
+"""Redeeming points for goods and services (通积通兑), each with a one-time code shown at the counter.
+
+A redemption is one transaction: the reward's stock is taken with a conditional UPDATE (never below zero), the
+points with a ledger line (never below zero, never twice for the same request), the code stored. Anything that
+fails rolls all three back. The request key comes from the offer the rider tapped, so a double tap or a retried
+request returns the same redemption instead of spending twice.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nuanxin import db, people
+from nuanxin.models import Redemption, Reward, Street, utcnow
+from nuanxin.points import ledger
+from nuanxin.points.ledger import NotEnoughPoints
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out at a counter
+CODE_LENGTH = 8
+
+
+class OutOfStock(Exception):
+    pass
+
+
+class UnknownReward(Exception):
+    pass
+
+
+__all__ = ["NotEnoughPoints", "OutOfStock", "UnknownReward", "Offer", "Redeemed", "catalogue", "redeem", "use_code",
+           "Summary", "summary"]
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    name: str
+    kind: str
+    cost: int
+    stock: int
+    where: str  # the street it is limited to, or "" for district-wide
+    description: str
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    code: str
+    reward: str
+    points: int
+    balance: int
+    again: bool  # the same request was redeemed before: nothing new was spent
+
+
+@dataclass(frozen=True)
+class Summary:
+    balance: int
+    latest: list[ledger.Line]
+
+
+def summary(channel: str, sender_id: str) -> Summary:
+    with db.session_scope() as session:
+        person = people.get_or_create(session, channel, sender_id)
+        return Summary(ledger.balance(session, person.id), ledger.latest(session, person.id))
+
+
+def catalogue() -> list[Offer]:
+    """Rewards on offer, cheapest first; a reward out of stock is listed with stock 0 rather than hidden."""
+    with db.session_scope() as session:
+        rows = session.execute(select(Reward, Street.name).outerjoin(Street, Reward.street_id == Street.id)
+                               .where(Reward.active.is_(True)).order_by(Reward.points_cost, Reward.id)).all()
+        return [Offer(r.id, r.name, r.kind, r.points_cost, r.stock, street or "", r.description) for r, street in rows]
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _redeemed(session: Session, redemption: Redemption, again: bool) -> Redeemed:
+    reward = session.get(Reward, redemption.reward_id)
+    return Redeemed(redemption.code, reward.name, redemption.points,
+                    ledger.balance(session, redemption.person_id), again)
+
+
+def _existing(session: Session, request_key: str) -> Redemption | None:
+    return session.execute(select(Redemption).where(Redemption.request_key == request_key)).scalar_one_or_none()
+
+
+def redeem(channel: str, sender_id: str, reward_id: str, request_key: str) -> Redeemed:
+    """Raises UnknownReward, OutOfStock or NotEnoughPoints; nothing is spent then."""
+    try:
+        with db.session_scope() as session:
+            person = people.get_or_create(session, channel, sender_id)
+            existing = _existing(session, request_key)
+            if existing is not None:
+                return _redeemed(session, existing, again=True)
+            reward = session.get(Reward, reward_id)
+            if reward is None or not reward.active:
+                raise UnknownReward(reward_id)
+            cost = reward.points_cost
+            if ledger.balance(session, person.id) < cost:  # cheap early answer; the ledger line decides
+                raise NotEnoughPoints(ledger.balance(session, person.id))
+            taken = session.execute(update(Reward).where(Reward.id == reward_id, Reward.stock > 0)
+                                    .values(stock=Reward.stock - 1))
+            if taken.rowcount != 1:
+                raise OutOfStock(reward_id)
+            if ledger.append(session, person.id, -cost, "redeem", request_key) is None:
+                raise _SameRequest()
+            redemption = Redemption(person_id=person.id, reward_id=reward_id, points=cost, status="issued",
+                                    code=_new_code(), request_key=request_key)
+            session.add(redemption)
+            session.flush()
+            return _redeemed(session, redemption, again=False)
+    except _SameRequest:  # the same request, spent by a concurrent call that committed first
+        with db.session_scope() as session:
+            return _redeemed(session, _existing(session, request_key), again=True)
+
+
+class _SameRequest(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CodeUse:
+    reward: str
+    used_at: datetime
+
+
+def use_code(code: str, counter: str) -> CodeUse | None:
+    """A counter hands the reward over: the code is used once. None when unknown or already used."""
+    with db.session_scope() as session:
+        done = session.execute(update(Redemption).where(Redemption.code == code.strip().upper(),
+                                                        Redemption.status == "issued")
+                               .values(status="used", used_at=utcnow(), used_by=counter[:64]))
+        if done.rowcount != 1:
+            return None
+        redemption = session.execute(select(Redemption).where(Redemption.code == code.strip().upper())).scalar_one()
+        return CodeUse(session.get(Reward, redemption.reward_id).name, redemption.used_at)

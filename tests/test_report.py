@@ -1,0 +1,115 @@
+"""City sentinels: filing, duplicates within 250 m, following, the status workflow with exactly-once
+notifications, points on verification, the fix question, grid-member registration."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from nuanxin import db
+from nuanxin.models import OutboxMessage
+from nuanxin.points import rewards
+from nuanxin.report import categories, filing, members, workflow
+from nuanxin.report.states import ReportState
+from nuanxin.station import geo
+
+SPOT = (31.5721, 120.3312)  # 青禾街道
+
+
+@pytest.mark.parametrize("text, category", [
+    ("春风路和建设路口红绿灯不亮", "交通安全"), ("楼道里有人飞线充电", "消防安全"), ("消防通道被车堵死了", "消防安全"),
+    ("井盖没了", "市政设施"), ("小区门口垃圾堆成山", "环境卫生"), ("物业不让骑手进小区", "物业管理"),
+    ("有个老人迷路了", "民生求助"), ("有人在撬电动车", "治安隐患"), ("天上飞过一只鸟", "其他")])
+def test_category_suggestion(text: str, category: str) -> None:
+    assert categories.suggest(text).name == category
+
+
+def _outbox(db_url: str) -> list[tuple[str, str, dict]]:
+    with db.session_scope(db_url) as session:
+        rows = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
+        return [(r.channel, r.recipient, json.loads(r.payload)) for r in rows]
+
+
+def test_a_report_its_duplicate_and_the_whole_workflow(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    registered = members.register("telegram", "tg-1001", "张 三", "138 1234 5678", "青禾", consent=True)
+    assert registered == members.Registered("张*", "138****5678", "青禾街道", already=False)
+    first = filing.file("telegram", "tg-1001", "春风路和建设路口红绿灯不亮", "TRAFFIC", *SPOT, "春风路建设路口", None)
+    assert first.ticket.startswith("SB-") and len(first.ticket) == len("SB-20261128-0001")
+    assert (first.status, first.held, first.earns_points) == ("待核实", False, True)
+
+    near = geo.offset(*SPOT, north_m=100, east_m=0)
+    offered = filing.nearby_open("TRAFFIC", *near)
+    assert [(o.ticket, o.distance_m) for o in offered] == [(first.ticket, 100)]
+    assert filing.nearby_open("FIRE", *near) == []  # another category
+    assert filing.nearby_open("TRAFFIC", *geo.offset(*SPOT, north_m=300, east_m=0)) == []  # beyond 250 m
+
+    followed = filing.follow("telegram", "tg-2002", first.ticket)
+    assert followed is not None and (followed.confirmations, followed.already) == (1, False)
+    assert filing.follow("telegram", "tg-2002", first.ticket).already  # the same tap twice
+    assert filing.follow("telegram", "tg-1001", first.ticket).already  # one's own report
+
+    changed = workflow.verify(first.ticket, "审核员 李", "已转交交警中队")
+    assert (changed.status, changed.notified, changed.points_granted) == ("已受理", 2, 5)
+    assert rewards.summary("telegram", "tg-1001").balance == 5
+    assert rewards.summary("telegram", "tg-2002").balance == 0  # a follower earns nothing
+    with pytest.raises(workflow.NotAllowed):
+        workflow.verify(first.ticket, "审核员 李")  # already verified: no second grant
+    workflow.change_status(first.ticket, ReportState.IN_PROGRESS, "维修人员已出发", "审核员 李")
+    resolved = workflow.change_status(first.ticket, ReportState.RESOLVED, "信号灯已修复", "审核员 李")
+    assert resolved.notified == 2
+
+    sent = _outbox(db_url)
+    assert [(channel, to) for channel, to, _ in sent] == [("telegram", "1001"), ("telegram", "2002")] * 3
+    assert "已受理" in sent[0][2]["text"] and "获得 5 积分" in sent[0][2]["text"]
+    assert "获得" not in sent[1][2]["text"]
+    assert [b["title"] for b in sent[-1][2]["buttons"]] == ["修好了", "没修好"]
+
+    assert workflow.answer_fixed("telegram", "tg-2002", first.ticket, fixed=False).reopened
+    assert workflow.history(first.ticket)[-1][0] == "处理中"
+    assert len(_outbox(db_url)) == 8
+    workflow.change_status(first.ticket, ReportState.RESOLVED, "已更换控制器", "审核员 李")
+    fixed = workflow.answer_fixed("telegram", "tg-1001", first.ticket, fixed=True)
+    assert fixed.points_granted == 2 and rewards.summary("telegram", "tg-1001").balance == 7
+    assert workflow.answer_fixed("telegram", "tg-1001", first.ticket, fixed=True).points_granted == 0
+    assert workflow.answer_fixed("telegram", "tg-3003", first.ticket, fixed=False) is None  # not theirs
+    assert [state for state, _, _ in workflow.history(first.ticket)] == [
+        "待核实", "已受理", "处理中", "已办结", "处理中", "已办结"]
+
+    mine = filing.mine("telegram", "tg-2002")
+    assert [(m.ticket, m.status, m.note, m.own) for m in mine] == [(first.ticket, "已办结", "已更换控制器", False)]
+
+
+def test_merge_a_duplicate_into_its_original(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    original = filing.file("rest", "a", "楼道里飞线充电", "FIRE", *SPOT, None, None)
+    copy = filing.file("rest", "b", "有人在楼道拉电线充电瓶车", "FIRE", *SPOT, None, None)
+    assert copy.ticket != original.ticket and not copy.earns_points  # b is a volunteer
+    merged = workflow.merge(copy.ticket, original.ticket, "审核员 李", "同一处飞线")
+    assert merged.status == "重复"
+    assert "已合并" in _outbox(db_url)[-1][2]["text"] and original.ticket in _outbox(db_url)[-1][2]["text"]
+    assert [(m.ticket, m.own) for m in filing.mine("rest", "b")] == [(copy.ticket, True), (original.ticket, False)]
+    with pytest.raises(workflow.NotAllowed):
+        workflow.merge(original.ticket, original.ticket, "审核员 李")
+    verified = workflow.verify(original.ticket, "审核员 李")
+    assert verified.notified == 2 and verified.points_granted == 0  # a is a volunteer too
+
+
+def test_abuse_or_other_peoples_numbers_are_held_and_never_offered(db_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    held = filing.file("rest", "c", "楼下垃圾没人管 物业电话13812345678 王八蛋", "ENV", *SPOT, None, None)
+    assert held.held
+    assert filing.nearby_open("ENV", *SPOT) == []
+    assert filing.excerpt("物业电话13812345678一直不接") == "物业电话138****5678一直不接"
+
+
+def test_registration_checks_its_fields(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert members.register("rest", "d", "李四", "13812345678", "青禾街道", consent=False) is members.Problem.NO_CONSENT
+    assert members.register("rest", "d", "x", "13812345678", "青禾街道", consent=True) is members.Problem.NAME
+    assert members.register("rest", "d", "李四", "1234", "青禾街道", consent=True) is members.Problem.PHONE
+    assert members.register("rest", "d", "李四", "13812345678", "火星", consent=True) is members.Problem.STREET
+    assert not members.register("rest", "d", "李四", "+8613812345678", "东湖", consent=True).already
+    assert members.register("rest", "d", "李四", "13812345678", "东湖", consent=True).already
