@@ -35,11 +35,13 @@ def test_redeem_gives_a_code_once_and_a_counter_uses_it_once(db_url: str, monkey
     again = rewards.redeem("rest", "p2", "R-WATER", "offer-1")  # a double tap
     assert (first.points, first.balance, first.again) == (30, 10, False)
     assert (again.code, again.balance, again.again) == (first.code, 10, True)
-    with pytest.raises(rewards.NotEnoughPoints):
+    with pytest.raises(rewards.Refused) as refused:
         rewards.redeem("rest", "p2", "R-WATER", "offer-2")
+    assert (refused.value.reason, refused.value.reward, refused.value.cost, refused.value.balance) == (
+        "not_enough", "矿泉水一箱", 30, 10)
     assert rewards.use_code(first.code.lower(), "暖蜂小筑·青禾店") is not None
     assert rewards.use_code(first.code, "暖蜂小筑·青禾店") is None
-    with pytest.raises(rewards.UnknownReward):
+    with pytest.raises(rewards.Refused, match="unknown"):
         rewards.redeem("rest", "p2", "R-NOTHING", "offer-3")
     assert rewards.summary("rest", "p2").balance == 10
 
@@ -49,6 +51,8 @@ def test_the_catalogue_lists_every_active_reward_with_its_stock(db_url: str,
     monkeypatch.setenv("DATABASE_URL", db_url)
     offers = rewards.catalogue()
     assert {o.id for o in offers} >= {"R-WATER", "R-HAIRCUT"} and offers[0].cost <= offers[-1].cost
+    assert [o.name for o in rewards.matching(offers, "我想换个雨衣")] == ["骑行雨衣"]
+    assert rewards.matching(offers, "/redeem_points") == offers
     assert next(o for o in offers if o.id == "R-HAIRCUT").where == "青禾街道"
 
 
@@ -65,12 +69,12 @@ def test_twenty_concurrent_redemptions_against_a_balance_for_five(db_url: str,
         try:
             rewards.redeem("rest", sender, "R-MEAL", f"{sender}-{i}")
             return "ok"
-        except rewards.NotEnoughPoints:
-            return "refused"
+        except rewards.Refused as refused:
+            return refused.reason
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         outcomes = list(pool.map(attempt, range(20)))
-    assert outcomes.count("ok") == 5 and outcomes.count("refused") == 15
+    assert outcomes.count("ok") == 5 and outcomes.count("not_enough") == 15
     with db.session_scope(db_url) as session:
         assert session.get(Reward, "R-MEAL").stock == stock_before - 5
         person = people.get_or_create(session, "rest", sender)
@@ -91,12 +95,12 @@ def test_stock_is_never_negative_under_concurrent_redemptions(db_url: str, monke
         try:
             rewards.redeem("rest", sender, "R-CHECKUP", f"{sender}-1")
             return "ok"
-        except rewards.OutOfStock:
-            return "out"
+        except rewards.Refused as refused:
+            return refused.reason
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(attempt, senders))
-    assert outcomes.count("ok") == 3 and outcomes.count("out") == 7
+    assert outcomes.count("ok") == 3 and outcomes.count("out_of_stock") == 7
     with db.session_scope(db_url) as session:
         assert session.get(Reward, "R-CHECKUP").stock == 0
     assert sorted(rewards.summary("rest", s).balance for s in senders) == [300] * 3 + [500] * 7

@@ -3,10 +3,12 @@ notifications, points on verification, the fix question, grid-member registratio
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
 
+from conftest import Assistant, payloads, texts
 from nuanxin import db
 from nuanxin.models import OutboxMessage
 from nuanxin.points import rewards
@@ -113,3 +115,115 @@ def test_registration_checks_its_fields(db_url: str, monkeypatch: pytest.MonkeyP
     assert members.register("rest", "d", "李四", "13812345678", "火星", consent=True) is members.Problem.STREET
     assert not members.register("rest", "d", "李四", "+8613812345678", "东湖", consent=True).already
     assert members.register("rest", "d", "李四", "13812345678", "东湖", consent=True).already
+
+
+# --- conversations through the real model, action server and database ---------------------------------------------
+
+TICKET = re.compile(r"SB-\d{8}-\d{4}")
+
+
+def _pin(north_m: float, east_m: float) -> str:
+    lat, lon = geo.offset(*SPOT, north_m=north_m, east_m=east_m)
+    return '/share_location{"latitude": %.6f, "longitude": %.6f}' % (lat, lon)
+
+
+def _ticket(reply: str) -> str:
+    found = TICKET.search(reply)
+    assert found, reply
+    return found.group(0)
+
+
+def test_one_message_that_says_what_and_where_gets_a_ticket(assistant: Assistant, sender: str) -> None:
+    reply = texts(assistant.say(sender, "万象汇门口的井盖没了 很危险"))
+    assert "编号" in reply and "市政设施" in reply and "待核实" in reply
+    assert _ticket(reply) in texts(assistant.say(sender, "我报的怎么样了"))
+
+
+def test_the_form_asks_for_what_is_missing_and_the_rider_changes_the_category(assistant: Assistant,
+                                                                             sender: str) -> None:
+    assert "什么问题" in texts(assistant.say(sender, "我要上报"))
+    assert "在哪里" in texts(assistant.say(sender, "井盖没了"))
+    assert "没找到" in texts(assistant.say(sender, "火星基地"))
+    assert "照片" in texts(assistant.say(sender, "人民路和建设路路口"))
+    replies = assistant.say(sender, "/share_photo", {"photo": "0" * 64 + ".jpg"})
+    summary = texts(replies)
+    assert "照片收到了" in summary and "类别：市政设施" in summary and "照片：有" in summary
+    assert '/choose_category{"category": "TRAFFIC"}' in payloads(replies)
+    assert "类别：交通安全" in texts(assistant.say(sender, '/choose_category{"category": "TRAFFIC"}'))
+    filed = texts(assistant.say(sender, "/affirm"))
+    assert "交通安全" in filed and _ticket(filed)
+
+
+def test_a_second_rider_nearby_is_offered_the_open_report_and_follows_it(assistant: Assistant, sender: str) -> None:
+    first = _ticket(texts(assistant.say(sender, "万象汇门口垃圾堆成山了 好臭")))
+    other = sender + "-b"
+    replies = assistant.say(other, "万象汇这里垃圾没人清理")
+    assert "是同一个吗" in texts(replies) and first in texts(replies)
+    assert '/follow_report{"ticket": "%s"}' % first in payloads(replies)
+    followed = texts(assistant.say(other, '/follow_report{"ticket": "%s"}' % first))
+    assert "已关注" in followed and first in followed and "2 人确认" in followed
+    listed = texts(assistant.say(other, "我报的怎么样了"))
+    assert first in listed and "关注" in listed
+
+
+def test_not_the_same_files_a_new_one(assistant: Assistant, sender: str) -> None:
+    first = _ticket(texts(assistant.say(sender, "万象汇门口消防通道被电动车堵了")))
+    other = sender + "-b"
+    assert first in texts(assistant.say(other, "万象汇这边消防通道堵住了"))
+    second = _ticket(texts(assistant.say(other, "/deny")))
+    assert second != first
+
+
+def test_an_emergency_while_reporting_gets_the_number_first_and_the_report_goes_on(assistant: Assistant,
+                                                                                  sender: str) -> None:
+    assistant.say(sender, "我要上报")
+    replies = texts(assistant.say(sender, "楼道着火了 烟很大"))
+    assert replies.splitlines()[0].count("119") == 1
+    assert "什么问题" in replies.splitlines()[-1]  # then the report goes on
+    assert "取消" in texts(assistant.say(sender, "取消"))
+    assert "您好" in texts(assistant.say(sender, "你好"))
+
+
+def test_a_location_outside_the_district_or_just_here_asks_again(assistant: Assistant, sender: str) -> None:
+    assistant.say(sender, "我要上报")
+    assistant.say(sender, "楼道里有人飞线充电")
+    assert "发送我的位置" in texts(assistant.say(sender, "就在这"))
+    assert "不在青禾区" in texts(assistant.say(sender, '/share_location{"latitude": 31.2304, "longitude": 121.4737}'))
+    assert "照片" in texts(assistant.say(sender, _pin(north_m=1500, east_m=-1500)))  # no open report there
+    assert "类别：消防安全" in texts(assistant.say(sender, "不用了"))
+
+
+def test_staff_changes_reach_the_rider_and_the_fix_question_is_answered(assistant: Assistant, sender: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    assistant.say(sender, "我要上报")
+    assistant.say(sender, "红绿灯不亮")
+    assistant.say(sender, _pin(north_m=-2000, east_m=1500))  # where no other test reports
+    assistant.say(sender, "不用了")
+    ticket = _ticket(texts(assistant.say(sender, "/affirm")))
+    assert "还在处理" in texts(assistant.say(sender, '/answer_fixed{"ticket": "%s", "fixed": "no"}' % ticket))
+    workflow.verify(ticket, "审核员 王", "已通知交警")
+    workflow.change_status(ticket, ReportState.RESOLVED, "信号灯已修复", "审核员 王")
+    assert "已办结" in texts(assistant.say(sender, "查一下我的上报"))
+    reopened = texts(assistant.say(sender, '/answer_fixed{"ticket": "%s", "fixed": "no"}' % ticket))
+    assert "重新处理" in reopened and workflow.history(ticket)[-1][0] == "处理中"
+
+
+def test_points_balance_catalogue_and_a_redemption_spent_once(assistant: Assistant, sender: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    assert "还没有积分" in texts(assistant.say(sender, "我有多少积分"))
+    with db.session_scope(assistant.database_url) as session:
+        from nuanxin import people
+        from nuanxin.points import ledger
+        ledger.append(session, people.get_or_create(session, "rest", sender).id, 40, "volunteer_activity",
+                      f"act:{sender}")
+    balance = texts(assistant.say(sender, "我的积分"))
+    assert "40 积分" in balance and "参加志愿服务活动 +40" in balance
+    replies = assistant.say(sender, "积分能换什么")
+    water = next(p for p in payloads(replies) if "R-WATER" in p)
+    assert not any("R-CHECKUP" in p for p in payloads(replies))  # 200 points: not offered with 40
+    done = texts(assistant.say(sender, water))
+    assert "兑换码" in done and "剩余 10 分" in done
+    again = texts(assistant.say(sender, water))  # the same button tapped twice
+    assert "没有重复扣分" in again and "10 积分" in again

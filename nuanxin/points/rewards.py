@@ -7,6 +7,7 @@ request returns the same redemption instead of spending twice.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,16 +24,12 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out at 
 CODE_LENGTH = 8
 
 
-class OutOfStock(Exception):
-    pass
+class Refused(Exception):
+    """Nothing was spent: `reason` is "unknown", "out_of_stock" or "not_enough" (with the reward and balance)."""
 
-
-class UnknownReward(Exception):
-    pass
-
-
-__all__ = ["NotEnoughPoints", "OutOfStock", "UnknownReward", "Offer", "Redeemed", "catalogue", "redeem", "use_code",
-           "Summary", "summary"]
+    def __init__(self, reason: str, reward: str = "", cost: int = 0, balance: int = 0) -> None:
+        super().__init__(reason)
+        self.reason, self.reward, self.cost, self.balance = reason, reward, cost, balance
 
 
 @dataclass(frozen=True)
@@ -67,6 +64,14 @@ def summary(channel: str, sender_id: str) -> Summary:
         return Summary(ledger.balance(session, person.id), ledger.latest(session, person.id))
 
 
+def matching(offers: list[Offer], text: str) -> list[Offer]:
+    """The rewards a typed request names ("想换个雨衣" → 骑行雨衣), else all of them."""
+    if text.startswith("/"):
+        return offers
+    named = [o for o in offers if o.name in text or o.name[-2:] in text]
+    return named or offers
+
+
 def catalogue() -> list[Offer]:
     """Rewards on offer, cheapest first; a reward out of stock is listed with stock 0 rather than hidden."""
     with db.session_scope() as session:
@@ -89,8 +94,23 @@ def _existing(session: Session, request_key: str) -> Redemption | None:
     return session.execute(select(Redemption).where(Redemption.request_key == request_key)).scalar_one_or_none()
 
 
-def redeem(channel: str, sender_id: str, reward_id: str, request_key: str) -> Redeemed:
-    """Raises UnknownReward, OutOfStock or NotEnoughPoints; nothing is spent then."""
+def request_key(channel: str, sender_id: str, offer: str) -> str:
+    """One key per offer shown to one person: the same button tapped twice is the same request."""
+    return hashlib.sha256(f"{channel}\n{sender_id}\n{offer}".encode()).hexdigest()[:40]
+
+
+def redeem(channel: str, sender_id: str, reward_id: str, offer: str) -> Redeemed:
+    """Raises Refused; nothing is spent then. `offer` is the key of the button the rider tapped."""
+    key = request_key(channel, sender_id, offer)
+    try:
+        return _redeem(channel, sender_id, reward_id, key)
+    except NotEnoughPoints as short:
+        with db.session_scope() as session:
+            reward = session.get(Reward, reward_id)
+            raise Refused("not_enough", reward.name, reward.points_cost, short.balance) from None
+
+
+def _redeem(channel: str, sender_id: str, reward_id: str, request_key: str) -> Redeemed:
     try:
         with db.session_scope() as session:
             person = people.get_or_create(session, channel, sender_id)
@@ -99,14 +119,14 @@ def redeem(channel: str, sender_id: str, reward_id: str, request_key: str) -> Re
                 return _redeemed(session, existing, again=True)
             reward = session.get(Reward, reward_id)
             if reward is None or not reward.active:
-                raise UnknownReward(reward_id)
+                raise Refused("unknown")
             cost = reward.points_cost
             if ledger.balance(session, person.id) < cost:  # cheap early answer; the ledger line decides
                 raise NotEnoughPoints(ledger.balance(session, person.id))
             taken = session.execute(update(Reward).where(Reward.id == reward_id, Reward.stock > 0)
                                     .values(stock=Reward.stock - 1))
             if taken.rowcount != 1:
-                raise OutOfStock(reward_id)
+                raise Refused("out_of_stock", reward.name, cost)
             if ledger.append(session, person.id, -cost, "redeem", request_key) is None:
                 raise _SameRequest()
             redemption = Redemption(person_id=person.id, reward_id=reward_id, points=cost, status="issued",

@@ -45,6 +45,11 @@ def by_name(text: str) -> Category | None:
                                None)
 
 
+def named_in(text: str) -> Category | None:
+    """A category named inside a sentence: "改成交通安全", "应该算消防的"."""
+    return next((c for c in all_categories() if c.id != OTHER and (c.name in text or c.name[:2] in text)), None)
+
+
 def suggest(text: str) -> Category:
     """The category whose cues the text matches most (then the longest matched cue); 其他 when none."""
     best, best_key = by_id(OTHER), (0, 0)

@@ -132,6 +132,8 @@ class FixAnswer:
     ticket: str
     reopened: bool
     points_granted: int
+    still_open: bool = False  # "没修好" about a report staff have not resolved yet: nothing to reopen
+    status: str = ""
 
 
 def answer_fixed(channel: str, sender_id: str, ticket: str, fixed: bool) -> FixAnswer | None:
@@ -151,7 +153,7 @@ def answer_fixed(channel: str, sender_id: str, ticket: str, fixed: bool) -> FixA
                 granted = points
             return FixAnswer(report.ticket, False, granted)
         if report.status != ReportState.RESOLVED.value:
-            return FixAnswer(report.ticket, False, 0)
+            return FixAnswer(report.ticket, False, 0, still_open=True, status=categories.state_name(report.status))
         history = _move(session, report, ReportState.IN_PROGRESS, responses.text("utter_report_reopened_note"),
                         "reporter")
         _notify(session, report, history, _update_text(report, history.note))

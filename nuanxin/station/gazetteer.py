@@ -38,8 +38,9 @@ class Gazetteer:
                 self.aliases.setdefault(alias, place)
         self.roads = roads
 
-    def resolve(self, text: str) -> Place | None:
-        """The place the text names, preferring a road crossing, then the longest exact name, then a fuzzy one."""
+    def resolve(self, text: str, fuzzy: bool = True) -> Place | None:
+        """The place the text names, preferring a road crossing, then the longest exact name, then (unless the text
+        says more than where, as a report does) a fuzzy one."""
         text = text.replace(" ", "")
         crossing = self._crossing(text)
         if crossing:
@@ -51,6 +52,8 @@ class Gazetteer:
         if road:
             points = self.roads[road]
             return Place(road, sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+        if not fuzzy:
+            return None
         choices = [a for a in self.aliases if len(a) >= FUZZY_MIN_CHARS]
         match = process.extractOne(text, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF)
         return self.aliases[match[0]] if match else None
