@@ -32,6 +32,7 @@ eval: model
 	$(PY) -m evals.nlu_report models/current.tar.gz
 	$(PY) -m evals.policy_report models/current.tar.gz
 	$(PY) -m evals.safety_report models/current.tar.gz
+	$(PY) -m evals.report_report models/current.tar.gz
 	$(PY) -m evals.conversation_report
 
 # How nuanxin/policy/search.py's constants were chosen (tuning questions only; see README).
@@ -43,6 +44,7 @@ bench: model
 	$(PY) -m bench.policy_retrieval
 	$(PY) -m bench.telegram_latency
 	$(PY) -m bench.nlu_pipelines
+	$(PY) -m bench.report_latency
 	$(PY) -m bench.dialogue_policies
 
 install: $(VENV)/.installed

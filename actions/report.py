@@ -1,4 +1,5 @@
-"""report_issue (the report form), following a duplicate, check_report and the answer to "修好了吗？".
+"""report_issue (the report form), following a duplicate, check_report, the answer to "修好了吗？", and registering
+as a grid member (grid_member_form).
 
 The form asks only for what the first message did not say: what (a problem description), where (a pin, a place,
 "就在这" asks for the pin), whether it is one of the open reports nearby, an optional photo and a confirmation
@@ -18,7 +19,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel
 from nuanxin import responses
-from nuanxin.report import categories, filing, intake, workflow
+from nuanxin.messaging import contract
+from nuanxin.report import categories, filing, intake, members, workflow
 from nuanxin.station import geo
 
 TEXT, CATEGORY, LOCATION, DUPLICATE, PHOTO, CONFIRMED, QUICK = (
@@ -64,6 +66,21 @@ def _requested_at_last_message(tracker: Tracker) -> str | None:
         elif event.get("event") == "active_loop" and event.get("name") is None:
             requested = None
     return requested
+
+
+def _photo_gps(tracker: Tracker) -> tuple[float, float] | None:
+    """The GPS position of a photo sent while this report is being taken (the front end read it from EXIF)."""
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "report_form":
+            started = True  # the message before it started the form: the last one to look at
+        elif event.get("event") == "user":
+            gps = (event.get("metadata") or {}).get("photo_gps")
+            if gps:
+                return float(gps[0]), float(gps[1])
+            if started:
+                return None
+    return None
 
 
 def _leaving(tracker: Tracker) -> bool:
@@ -124,6 +141,9 @@ class ValidateReportForm(FormValidationAction):
         requested, text = tracker.get_slot("requested_slot"), _text(tracker)
         if tracker.get_slot(TEXT) or _leaving(tracker):
             return {}
+        carried = _entity(tracker, "report_text")  # "上报这个情况" after an emergency's numbers
+        if requested is None and carried:
+            return {TEXT: carried[:1000]}
         if requested == TEXT and (not text or text.startswith("/") or intake.only_where(text)):
             return {TEXT: None}  # a button, "就在这" or a bare place is no description: asked again
         if requested == TEXT or (requested is None and intake.describes_problem(text)):
@@ -183,8 +203,7 @@ class ValidateReportForm(FormValidationAction):
                                    domain: DomainDict) -> dict[str, Any]:
         photo = _photo_of(tracker)
         if photo and not tracker.get_slot(PHOTO):
-            if tracker.get_slot("requested_slot") is not None:
-                dispatcher.utter_message(response="utter_report_photo_received")
+            dispatcher.utter_message(response="utter_report_photo_received")
             return {PHOTO: photo}
         if tracker.get_slot("requested_slot") != PHOTO or _leaving(tracker):
             return {}
@@ -213,6 +232,10 @@ class ActionAskReportLocation(Action):
             response = {"outside": "utter_report_location_outside", "here": "utter_report_location_here",
                         "bad": "utter_report_location_bad"}.get(reason, "utter_report_location_unknown")
         dispatcher.utter_message(response=response)
+        gps = _photo_gps(tracker)
+        if gps:  # the photo's own position, offered, never taken without the rider's tap
+            dispatcher.utter_message(response="utter_report_photo_place", buttons=[
+                {"title": responses.text("utter_button_photo_place"), "payload": contract.share_location(*gps)}])
         return []
 
 
@@ -374,3 +397,62 @@ class ActionAnswerFixed(Action):
         else:
             dispatcher.utter_message(response="utter_report_fixed_thanks")
         return []
+
+
+MEMBER_SLOTS = ("member_consent", "member_name", "member_phone", "member_street")
+DECLINED = "no"
+
+
+class ValidateGridMemberForm(FormValidationAction):
+    """Consent first (its notice says what is kept and why), then name, mobile and street, each checked."""
+
+    def name(self) -> str:
+        return "validate_grid_member_form"
+
+    def validate_member_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        if value == DECLINED:  # nothing else is asked; the registration action says so and stores nothing
+            return {slot: DECLINED for slot in MEMBER_SLOTS}
+        return {"member_consent": value}
+
+    def validate_member_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        name = members.valid_name(str(value))
+        if name is None:
+            dispatcher.utter_message(response="utter_member_bad_name")
+        return {"member_name": name}
+
+    def validate_member_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        phone = members.valid_phone(str(value))
+        if phone is None:
+            dispatcher.utter_message(response="utter_member_bad_phone")
+        return {"member_phone": phone}
+
+    async def validate_member_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        if await asyncio.to_thread(members.street_id, str(value)) is None:
+            dispatcher.utter_message(response="utter_member_bad_street")
+            return {"member_street": None}
+        return {"member_street": value}
+
+
+class ActionRegisterGridMember(Action):
+    def name(self) -> str:
+        return "action_register_grid_member"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        cleared = [SlotSet(slot, None) for slot in MEMBER_SLOTS]
+        values = {slot: tracker.get_slot(slot) or "" for slot in MEMBER_SLOTS}
+        if values["member_consent"] != "yes":
+            dispatcher.utter_message(response="utter_member_declined")
+            return cleared
+        done = await asyncio.to_thread(members.register, channel(tracker), tracker.sender_id, values["member_name"],
+                                       values["member_phone"], values["member_street"], True)
+        if isinstance(done, members.Problem):  # checked field by field already; a street renamed meanwhile
+            dispatcher.utter_message(response="utter_member_bad_street")
+            return cleared
+        dispatcher.utter_message(response="utter_member_already" if done.already else "utter_member_registered",
+                                 name=done.name, phone=done.phone, street=done.street)
+        return cleared

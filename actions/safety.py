@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from nuanxin import safety
+from nuanxin import responses, safety
 from nuanxin.handoff import hotline, tickets
 
 # The numbers must never wait on a slow database: past this, the rider gets the hotline and the ticket, if the
@@ -34,8 +35,14 @@ class ActionSafety(Action):
                 conversation.turns(tracker)), TICKET_TIMEOUT_S)
         except asyncio.TimeoutError:
             handoff = tickets.Handoff(None, hotline.contact_from_files())
+        # Then the report: unless one is being filled in already (it goes on by itself), one tap files this message.
+        buttons = [] if category not in safety.REPORTABLE or tracker.active_loop_name == "report_form" else [
+            {"title": responses.text("utter_button_report_this"),
+             "payload": "/report_issue" + json.dumps({"report_text": tracker.latest_message.get("text") or ""},
+                                                     ensure_ascii=False)}]
         if handoff.ticket_no is None:
-            dispatcher.utter_message(response="utter_safety_person_unstored", **handoff.contact)
+            dispatcher.utter_message(response="utter_safety_person_unstored", buttons=buttons, **handoff.contact)
         else:
-            dispatcher.utter_message(response="utter_safety_person", ticket_no=handoff.ticket_no, **handoff.contact)
+            dispatcher.utter_message(response="utter_safety_person", ticket_no=handoff.ticket_no, buttons=buttons,
+                                     **handoff.contact)
         return []

@@ -99,7 +99,7 @@ class Handlers:
             try:
                 file = await context.bot.get_file(file_id)
                 data = bytes(await file.download_as_bytearray())
-                path = await asyncio.to_thread(photos.store, data, Path(self.settings.photo_dir), limit)
+                stored = await asyncio.to_thread(photos.store, data, Path(self.settings.photo_dir), limit)
             except photos.PhotoRejected as rejected:
                 response = "utter_photo_too_large" if rejected.reason == "too_large" else "utter_photo_invalid"
                 await self._say(context, message.chat_id, response, limit_mb=limit // 2**20)
@@ -108,7 +108,7 @@ class Handlers:
                 log.exception("photo download failed")
                 await self._say(context, message.chat_id, "utter_photo_invalid")
                 return None
-            return caption or contract.SHARE_PHOTO, {"photo": path.name}
+            return caption or contract.SHARE_PHOTO, stored.metadata()
 
         await self._handle(update, context, prepare)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from nuanxin import knowledge
 
 CATEGORIES = ("injury", "traffic", "fire", "crime", "fraud", "self_harm")
+# Kinds that are also a neighbourhood problem: after the numbers, the rider can file the message as a report.
+REPORTABLE = ("fire", "crime", "injury", "traffic")
 MAX_CHARS = 2000  # an emergency is said at the start; a 100,000-character paste is not searched whole
 PREFIX = "emergency_"  # the classifier's intents: emergency_<category>
 SPACES = re.compile(r"\s+")

@@ -122,7 +122,7 @@ class Chat:
             response = "utter_photo_too_large" if rejected.reason == "too_large" else "utter_photo_invalid"
             self.out(responses.text(response, limit_mb=limit // 2**20))
             return
-        self.send(caption.strip() or contract.SHARE_PHOTO, {"photo": stored.name})
+        self.send(caption.strip() or contract.SHARE_PHOTO, stored.metadata())
 
 
 def _number(text: str) -> int | None:

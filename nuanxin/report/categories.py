@@ -1,7 +1,10 @@
 """Report categories and the suggestion the rider confirms or changes (knowledge/reports.yml).
 
-The suggestion is a reviewed cue list rather than a trained model: staff can read and correct why a text got its
-category, and a wrong suggestion costs one button tap.
+A small character n-gram model (TF-IDF + logistic regression) trained on the reviewed example reports of
+knowledge/report_examples.yml and the category cues of knowledge/reports.yml; it answers when it is at least
+MODEL_THRESHOLD sure, else 其他. A wrong suggestion costs the rider one button tap. Cross-validated on the 320
+examples the cues were not written from: cues alone 0.63, cues first then the model 0.83, the model alone 0.86
+(README "City sentinels").
 """
 from __future__ import annotations
 
@@ -9,9 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
 from nuanxin import knowledge
 
 OTHER = "OTHER"
+MODEL_C = 10.0
+MODEL_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True)
@@ -51,15 +60,22 @@ def named_in(text: str) -> Category | None:
 
 
 def suggest(text: str) -> Category:
-    """The category whose cues the text matches most (then the longest matched cue); 其他 when none."""
-    best, best_key = by_id(OTHER), (0, 0)
-    for category in all_categories():
-        hits = [cue for cue in category.cues if cue in text]
-        key = (len(hits), max(map(len, hits), default=0))
-        if key > best_key:
-            best, best_key = category, key
+    probabilities = _model().predict_proba([text])[0]
+    top = int(probabilities.argmax())
+    best = by_id(_model().classes_[top] if probabilities[top] >= MODEL_THRESHOLD else OTHER)
     assert best is not None
     return best
+
+
+@lru_cache(maxsize=1)
+def _model() -> Pipeline:
+    """Trained on first use (a few hundred short texts: milliseconds), from the reviewed files only."""
+    examples = [(r["text"], r["category"]) for r in knowledge.read_yaml("report_examples.yml")["reports"]]
+    examples += [(cue, c.id) for c in all_categories() for cue in c.cues]
+    model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
+                          LogisticRegression(C=MODEL_C, max_iter=3000))
+    model.fit([t for t, _ in examples], [c for _, c in examples])
+    return model
 
 
 def state_name(state: str) -> str:

@@ -185,3 +185,13 @@ def mine(channel: str, sender_id: str, limit: int = 5) -> list[Mine]:
             out.append(Mine(report.ticket, categories.by_id(report.category_id).name,
                             categories.state_name(report.status), note, report.person_id == person.id))
         return out
+
+
+def staff_list(status: str | None = None, limit: int = 50) -> list[tuple[str, str, str, str, str, int, bool]]:
+    """(ticket, state, category, masked excerpt, place, confirmations, held), newest first: open ones by default."""
+    with db.session_scope() as session:
+        wanted = (status,) if status else OPEN
+        reports = session.execute(select(Report).where(Report.status.in_(wanted)).order_by(Report.id.desc())
+                                  .limit(limit)).scalars().all()
+        return [(r.ticket, categories.state_name(r.status), categories.by_id(r.category_id).name, excerpt(r.text),
+                 r.location_text or "", r.confirmations, r.held) for r in reports]
