@@ -19,3 +19,9 @@ def turns(tracker: Tracker) -> list[Turn]:
         if event.get("event") in ("user", "bot") and event.get("text"):
             found.append(Turn(speaker=event["event"], text=event["text"]))
     return found
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    """The latest message's entity `name` as text (button payloads carry numbers and ids as entities)."""
+    value = next(tracker.get_latest_entity_values(name), None)
+    return None if value is None else str(value)

@@ -11,18 +11,13 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import channel
+from actions.conversation import channel, entity
 from nuanxin import responses
 from nuanxin.points import rewards
 
 
 REFUSED = {"not_enough": "utter_points_not_enough", "out_of_stock": "utter_points_out_of_stock",
            "unknown": "utter_points_unknown_reward"}
-
-
-def _entity(tracker: Tracker, name: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return None if value is None else str(value)
 
 
 class ActionCheckPoints(Action):
@@ -51,7 +46,7 @@ class ActionRedeemPoints(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         via, sender = channel(tracker), tracker.sender_id
-        reward, offer = _entity(tracker, "reward"), _entity(tracker, "offer")
+        reward, offer = entity(tracker, "reward"), entity(tracker, "offer")
         if reward and offer:
             await self._redeem(dispatcher, via, sender, reward, offer)
             return []

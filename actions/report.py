@@ -17,7 +17,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import channel
+from actions.conversation import channel, entity
 from nuanxin import responses
 from nuanxin.messaging import contract
 from nuanxin.report import categories, filing, intake, members, workflow
@@ -39,11 +39,6 @@ def _intent(tracker: Tracker) -> str:
 
 def _text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
-
-
-def _entity(tracker: Tracker, name: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return None if value is None else str(value)
 
 
 def _place(tracker: Tracker) -> tuple[float, float, str] | None:
@@ -99,7 +94,7 @@ async def _nearby(tracker: Tracker) -> list[filing.Nearby]:
 
 async def _located(tracker: Tracker, answer_to_where: bool) -> intake.Located | str | None:
     """A shared pin, else a place named in words; or why not: "outside", "here" (a pin is needed), "bad"."""
-    latitude, longitude = _entity(tracker, "latitude"), _entity(tracker, "longitude")
+    latitude, longitude = entity(tracker, "latitude"), entity(tracker, "longitude")
     if latitude is not None or longitude is not None:
         point = intake.checked_point(latitude, longitude)
         if isinstance(point, geo.BadLocation):
@@ -132,7 +127,8 @@ class ValidateReportForm(FormValidationAction):
         wanted = [TEXT, CATEGORY, QUICK, LOCATION]
         if tracker.get_slot(LOCATION) and (tracker.get_slot(DUPLICATE) is not None or await _nearby(tracker)):
             wanted.append(DUPLICATE)
-        if not tracker.get_slot(QUICK):
+        following = tracker.get_slot(DUPLICATE) not in (None, NEW)  # "是同一个": nothing more to ask
+        if not tracker.get_slot(QUICK) and not following:
             wanted += [PHOTO, CONFIRMED]
         return wanted
 
@@ -141,7 +137,7 @@ class ValidateReportForm(FormValidationAction):
         requested, text = tracker.get_slot("requested_slot"), _text(tracker)
         if tracker.get_slot(TEXT) or _leaving(tracker):
             return {}
-        carried = _entity(tracker, "report_text")  # "上报这个情况" after an emergency's numbers
+        carried = entity(tracker, "report_text")  # "上报这个情况" after an emergency's numbers
         if requested is None and carried:
             return {TEXT: carried[:1000]}
         if requested == TEXT and (not text or text.startswith("/") or intake.only_where(text)):
@@ -160,7 +156,7 @@ class ValidateReportForm(FormValidationAction):
                                       domain: DomainDict) -> dict[str, Any]:
         """Suggested from the description; a category button (or its name typed) changes it at any step."""
         if _intent(tracker) == "choose_category" or tracker.get_slot("requested_slot") == CONFIRMED:
-            chosen = categories.by_name(_entity(tracker, "category") or "") or categories.named_in(_text(tracker))
+            chosen = categories.by_name(entity(tracker, "category") or "") or categories.named_in(_text(tracker))
             if chosen:  # the summary is shown again with the new category
                 return {CATEGORY: chosen.id, CONFIRMED: None}
         if tracker.get_slot(CATEGORY) is None and tracker.get_slot(TEXT):
@@ -190,7 +186,7 @@ class ValidateReportForm(FormValidationAction):
             return {}
         intent = _intent(tracker)
         if intent == "follow_report":
-            ticket = _entity(tracker, "ticket")
+            ticket = entity(tracker, "ticket")
             if ticket is None:  # "是同一个" typed: the nearest one offered
                 nearby = await _nearby(tracker)
                 ticket = nearby[0].ticket if nearby else None
@@ -327,7 +323,7 @@ class ActionFollowReport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        ticket = _entity(tracker, "ticket")
+        ticket = entity(tracker, "ticket")
         followed = await asyncio.to_thread(filing.follow, channel(tracker), tracker.sender_id, ticket) if ticket \
             else None
         if followed is None:
@@ -378,8 +374,8 @@ class ActionAnswerFixed(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         via, sender = channel(tracker), tracker.sender_id
-        ticket = _entity(tracker, "ticket")
-        fixed_entity = _entity(tracker, "fixed")
+        ticket = entity(tracker, "ticket")
+        fixed_entity = entity(tracker, "fixed")
         fixed = fixed_entity != "no" if fixed_entity else not intake.says_not_fixed(_text(tracker))
         if ticket is None:
             resolved = [m for m in await asyncio.to_thread(filing.mine, via, sender)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-MAX_CHARS = 500
+MAX_CHARS = 1500  # real citizen complaints run to several hundred characters; a paste beyond this is not one
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 DIGIT = re.compile(r"\d")

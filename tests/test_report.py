@@ -6,6 +6,8 @@ import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from conftest import Assistant, payloads, texts
+from harness.assistant import ROOT
 from evals import report as report_eval
 from nuanxin import db
 from nuanxin.messaging import photos
@@ -315,3 +318,31 @@ def test_held_out_reports_are_apart_from_the_examples() -> None:
     examples = {text for text, _ in report_eval.reports(report_eval.EXAMPLES)}
     for path in (report_eval.HELDOUT, report_eval.HELDOUT_SEEN):
         assert not examples & {text for text, _ in report_eval.reports(path)}
+
+
+def test_the_whole_story_two_riders_staff_points_and_notifications(assistant: Assistant, sender: str) -> None:
+    """Issue 11's walk-through: a report in one message, a second rider 100 m away follows it, staff verify from
+    the terminal (the staff CLI), the first rider's points rise, both have a queued notification."""
+    for text in ("注册网格员", "/affirm", "赵大力", "13700001234", "青禾街道"):
+        assistant.say(sender, text)
+    first = _ticket(texts(assistant.say(sender, "运河公园门口的护栏倒了 一大片")))
+    second = sender + "-b"
+    assistant.say(second, "我要上报")
+    assistant.say(second, "护栏倒了")
+    lat, lon = geo.offset(31.5460, 120.3421, north_m=100, east_m=0)
+    offered = assistant.say(second, '/share_location{"latitude": %.6f, "longitude": %.6f}' % (lat, lon))
+    assert first in texts(offered)
+    assert "已关注" in texts(assistant.say(second, '/follow_report{"ticket": "%s"}' % first))
+    staff = subprocess.run([sys.executable, "-m", "nuanxin.report", "verify", first, "--actor", "王芳", "--note",
+                            "已通知市政维修"], env=assistant.env, cwd=ROOT, capture_output=True, text=True,
+                           timeout=60)
+    assert staff.returncode == 0, staff.stderr
+    listed = subprocess.run([sys.executable, "-m", "nuanxin.report", "list"], env=assistant.env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60).stdout
+    assert first in listed and "已受理" in listed and "13700001234" not in listed
+    assert "8 积分" in texts(assistant.say(sender, "我的积分"))
+    for rider in (sender, second):
+        assert "已受理" in texts(assistant.say(rider, "我报的怎么样了"))
+    queued = [(to, payload["text"]) for _, to, payload in _outbox(assistant.database_url) if first in payload["text"]]
+    assert {to for to, _ in queued} == {sender, second}
+    assert all("已通知市政维修" in text for _, text in queued)

@@ -105,6 +105,14 @@ def test_a_newcomer_chats_taps_numbered_buttons_and_types_questions(terminal: Te
     reply = terminal.say(f"/照片 {photo}")
     assert "收到您的照片" in reply
     assert len(list((tmp_path / "photos").glob("*.jpg"))) == 1  # stored by content hash, like Telegram's
+    assert "什么问题" in reply  # a photo starts a report
+
+    assert "在哪里" in terminal.say("路灯坏了好几个")
+    reply = terminal.say("/位置 31.5930,120.3010")  # where no other test reports
+    assert "类别：市政设施" in reply and "照片：有" in reply
+    reply = terminal.say("1")  # 确认提交
+    assert "已收到您的上报，编号 SB-" in reply
+    assert "待核实" in terminal.say("我报的怎么样了")
 
     reply = terminal.say("/照片 /没有/这个/文件.jpg")
     assert "找不到文件" in reply
