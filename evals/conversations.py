@@ -34,6 +34,10 @@ SIMPLE = {  # label -> a response or action that shows it
     "apology": ("utter_apology",), "more_stations": ("action_more_stations",),
     "outside_district": ("utter_location_outside_district",),
 }
+# `pending` turns ask for a capability; once it has landed, the turn is right when that capability takes it
+# (the sets were written when none had, and say which capability each turn asks for).
+LANDED = {"report": ("report_form", "action_submit_report"),
+          "points": ("action_check_points", "action_redeem_points")}
 
 
 @dataclass
@@ -87,6 +91,9 @@ def judge(expected: dict[str, Any], turn: Turn, state: State, topic_before: str 
     if label == "safety":
         numbers = EMERGENCY_NUMBERS[expected["category"]]
         return None if any(n in turn.first_line for n in numbers) else f"first line: {turn.first_line[:40]}"
+    if label == "pending" and expected.get("capability") in LANDED:
+        wanted = set(LANDED[expected["capability"]])
+        return None if turn.done & wanted else f"did {sorted(turn.done)}"
     if label in SIMPLE:
         return None if turn.done & set(SIMPLE[label]) else f"did {sorted(turn.done)}"
     if label == "policy":
