@@ -85,7 +85,9 @@ class Assistant:
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
                     "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
         endpoints = logs / f"endpoints-{self.action_port}.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n', encoding="utf-8")
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+                             'tracker_store:\n  type: nuanxin.messaging.tracker_store.DatabaseTrackerStore\n',
+                             encoding="utf-8")
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
                           str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
                           "-p", str(self.rasa_port)]

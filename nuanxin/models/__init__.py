@@ -11,7 +11,7 @@ Only the core package uses these classes; adapters (actions/, bot/, terminal/) c
 """
 from nuanxin.models.base import Base, utcnow
 from nuanxin.models.handoff import HandoffTicket, ServiceContact
-from nuanxin.models.messaging import InboundMessage, OutboxMessage
+from nuanxin.models.messaging import ConversationEvent, InboundMessage, OutboxMessage
 from nuanxin.models.people import Consent, Person
 from nuanxin.models.points import PointsEntry, Redemption, Reward
 from nuanxin.models.policy import PolicyUnit, UnansweredQuestion
@@ -24,5 +24,5 @@ __all__ = [
     "Base", "utcnow", "Person", "Consent", "Street", "Community", "GridStation", "Station", "ServiceContact",
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
     "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption", "HandoffTicket",
-    "OutboxMessage", "InboundMessage",
+    "OutboxMessage", "InboundMessage", "ConversationEvent",
 ]

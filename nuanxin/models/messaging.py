@@ -1,7 +1,7 @@
 """Messages in and out of the front ends: the inbox (before Rasa) and the outbox (sent on the system's own)."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Float, Integer, String, Text, UniqueConstraint
 
 from nuanxin.models.base import Base, created_column, updated_column, utcnow
 
@@ -42,3 +42,18 @@ class InboundMessage(Base):
     attempts = Column(Integer, nullable=False, default=0)
     created_at = created_column()
     updated_at = updated_column()
+
+
+class ConversationEvent(Base):
+    """Rasa's conversation memory (its SQLTrackerStore's `events` table, the same columns), kept in the project's
+    database so that a restart of Rasa or of the action server resumes every conversation where it was, and so
+    that only our migrations create tables (Rasa finds the table and leaves it alone)."""
+
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    type_name = Column(String(255), nullable=False)
+    timestamp = Column(Float)
+    intent_name = Column(String(255))
+    action_name = Column(String(255))
+    data = Column(Text)
