@@ -27,6 +27,8 @@ TEXT, CATEGORY, LOCATION, DUPLICATE, PHOTO, CONFIRMED, QUICK = (
     "report_text", "report_category", "report_location", "report_duplicate", "report_photo", "report_confirmed",
     "report_quick")
 FORM_SLOTS = (TEXT, CATEGORY, LOCATION, DUPLICATE, PHOTO, CONFIRMED, QUICK)
+MEMBER_SLOTS = ("member_consent", "member_name", "member_phone", "member_street")
+DECLINED = "no"
 NEW = "new"
 NONE = "none"
 # Messages that end the form instead of answering it: handled by their own rules.
@@ -334,15 +336,17 @@ class ActionFollowReport(Action):
 
 
 class ActionCancelReport(Action):
-    """/cancel while reporting: nothing is filed, the form's slots are cleared."""
+    """/cancel while reporting or registering: nothing is stored, the form's slots are cleared."""
 
     def name(self) -> str:
         return "action_cancel_report"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_report_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *[SlotSet(slot, None) for slot in FORM_SLOTS]]
+        registering = tracker.active_loop_name == "grid_member_form"
+        dispatcher.utter_message(response="utter_member_cancelled" if registering else "utter_report_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None),
+                *[SlotSet(slot, None) for slot in (*FORM_SLOTS, *MEMBER_SLOTS)]]
 
 
 class ActionCheckReport(Action):
@@ -394,9 +398,6 @@ class ActionAnswerFixed(Action):
             dispatcher.utter_message(response="utter_report_fixed_thanks")
         return []
 
-
-MEMBER_SLOTS = ("member_consent", "member_name", "member_phone", "member_street")
-DECLINED = "no"
 
 
 class ValidateGridMemberForm(FormValidationAction):

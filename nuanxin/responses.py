@@ -20,6 +20,6 @@ def _responses() -> dict[str, Any]:
     return found
 
 
-def text(name: str, **values: Any) -> str:
-    """The response's first text with its {variables} filled in."""
-    return _responses()[name][0]["text"].format(**values)
+def text(response: str, /, **values: Any) -> str:
+    """The response's first text with its {variables} filled in (any name, `name` included, may be a variable)."""
+    return _responses()[response][0]["text"].format(**values)

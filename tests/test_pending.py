@@ -10,7 +10,6 @@ HOTLINE = next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["i
 
 
 @pytest.mark.parametrize("message,topic", [
-    ("我要加入工会", "在线入会"),
     ("网络主播第一课怎么报名", "培训报名"),
 ])
 def test_pending_capability_points_to_hotline(assistant: Assistant, sender: str, message: str, topic: str) -> None:

@@ -19,11 +19,24 @@ class UnionGroup(Base):
 
 
 class UnionApplication(Base):
+    """An application to join, routed to the group of the applicant's trade. The ID number is kept only as a salted
+    hash (a second application is recognised) and masked (to show); `reason` says why one was not approved."""
+
     __tablename__ = "union_applications"
     id = Column(Integer, primary_key=True)
+    reference = Column(String(20), nullable=False, unique=True)
     person_id = Column(ForeignKey("people.id"), nullable=False, index=True)
     union_group_id = Column(ForeignKey("union_groups.id"), nullable=False)
+    name = Column(String(32), nullable=False)
+    phone = Column(String(32), nullable=False, index=True)
+    id_hash = Column(String(64), nullable=False, index=True)
+    id_masked = Column(String(18), nullable=False)
+    occupation = Column(String(32), nullable=False)
     platform = Column(String(32))
-    status = Column(String(16), nullable=False, default="submitted")
+    street_id = Column(ForeignKey("streets.id"), nullable=False)
+    consent_id = Column(ForeignKey("consents.id"), nullable=False)
+    status = Column(String(16), nullable=False, default="pending")  # pending | approved | rejected
+    reason = Column(Text)
+    decided_by = Column(String(64))
     created_at = created_column()
     updated_at = updated_column()

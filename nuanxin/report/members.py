@@ -2,19 +2,17 @@
 verified reports earn points. Anyone may report without it, as a volunteer."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy import select
 
 from nuanxin import db, masking, people
+from nuanxin.people import street_id, valid_name, valid_phone
 from nuanxin.models import Consent, GridMember, Street
 from nuanxin.report.filing import is_grid_member
 
 NOTICE_VERSION = "grid-2026-11"
-NAME = re.compile(r"^[\u4e00-\u9fff·]{2,15}$")
-MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 
 
 class Problem(str, Enum):
@@ -30,26 +28,6 @@ class Registered:
     phone: str  # masked
     street: str
     already: bool
-
-
-def valid_name(text: str) -> str | None:
-    name = re.sub(r"\s+", "", text)
-    return name if NAME.match(name) else None
-
-
-def valid_phone(text: str) -> str | None:
-    digits = re.sub(r"[\s\-]", "", text.translate(str.maketrans("０１２３４５６７８９＋", "0123456789+")))
-    return digits[-11:] if MOBILE.match(digits) else None
-
-
-def street_id(text: str) -> str | None:
-    """A street (镇/街道) named in full or without its suffix: 青禾街道, 青禾."""
-    with db.session_scope() as session:
-        for sid, name in session.execute(select(Street.id, Street.name)).all():
-            short = re.sub(r"(街道|镇)$", "", name)
-            if name in text or (len(short) >= 2 and short in text):
-                return sid
-    return None
 
 
 def register(channel: str, sender_id: str, name: str, phone: str, street: str,

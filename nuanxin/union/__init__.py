@@ -1,0 +1,1 @@
+"""Union membership online: what it gives, the application with its checks, routing to a group, its status."""

@@ -1,0 +1,155 @@
+"""Applying to join the union: checks, routing to the group of the rider's trade, one live application per person,
+phone and ID; the decision by staff and what the rider sees.
+
+A rejected application can be corrected and sent again; an approved member cannot apply twice; a second
+application with the same phone or ID number (from anyone) is recognised and the existing one shown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from nuanxin import db, knowledge, masking, people
+from nuanxin.models import Consent, Street, UnionApplication, UnionGroup, utcnow
+from nuanxin.people import street_id, valid_name, valid_phone
+from nuanxin.union import id_numbers
+
+CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+STATE_NAMES = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+
+__all__ = ["valid_name", "valid_phone", "street_id", "trade_of", "intro", "Submitted", "submit", "mine", "decide"]
+
+
+class Decision(str, Enum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@lru_cache(maxsize=1)
+def _membership() -> dict[str, Any]:
+    return knowledge.read_yaml("union.yml")["membership"]
+
+
+def intro() -> tuple[str, list[tuple[str, str]]]:
+    """What membership gives, costs and who may join; and (unit id, title) of the units that say more."""
+    titles = {u["id"]: u["title"] for u in knowledge.read_yaml("policies/union_party.yml")["units"]}
+    return _membership()["intro"], [(unit, titles[unit]) for unit in _membership()["details"]]
+
+
+def trade_of(text: str) -> tuple[str, str | None] | None:
+    """(industry, platform) from what the rider says they do: "美团骑手" → (快递外卖, 美团)."""
+    for industry, words in _membership()["industries"].items():
+        for word in words:
+            if word in text:
+                platform = word if word in knowledge.read_yaml("platforms.yml")["platforms"] else None
+                return industry, platform
+    return None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    reference: str
+    group: str
+    status: str
+    existing: bool  # an application already known (same person, phone or ID): nothing new was stored
+    name: str  # masked, as everything shown
+    phone: str
+    id_number: str
+
+
+def _shown(session: Session, application: UnionApplication, existing: bool) -> Submitted:
+    group = session.get(UnionGroup, application.union_group_id)
+    return Submitted(application.reference, group.name, STATE_NAMES[application.status], existing,
+                     masking.mask_name(application.name), masking.mask(application.phone), application.id_masked)
+
+
+def _group_for(session: Session, industry: str, sid: str) -> UnionGroup:
+    groups = session.execute(select(UnionGroup).where(UnionGroup.industry == industry,
+                                                      UnionGroup.active.is_(True))).scalars().all()
+    return next((g for g in groups if g.street_id == sid), None) or groups[0]
+
+
+def _next_reference(session: Session) -> str:
+    prefix = f"RH-{datetime.now(CHINA_TIME):%Y%m%d}-"
+    last = session.execute(select(func.max(UnionApplication.reference))
+                           .where(UnionApplication.reference.like(prefix + "%"))).scalar()
+    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:04d}"
+
+
+def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, occupation: str, street: str,
+           consent: bool) -> Submitted | None:
+    """Store the application after the consent; None when a field does not check (the form checked each)."""
+    clean_id, clean_phone, clean_name = id_numbers.normalise(id_number), valid_phone(phone), valid_name(name)
+    trade, sid = trade_of(occupation), street_id(street)
+    if not (consent and clean_id and clean_phone and clean_name and trade and sid):
+        return None
+    id_hash = id_numbers.fingerprint(clean_id)
+    with db.session_scope() as session:
+        person = people.get_or_create(session, channel, sender_id)
+        known = session.execute(
+            select(UnionApplication).where(
+                or_(UnionApplication.person_id == person.id, UnionApplication.phone == clean_phone,
+                    UnionApplication.id_hash == id_hash),
+                UnionApplication.status != Decision.REJECTED.value)
+            .order_by(UnionApplication.id.desc()).limit(1)).scalar_one_or_none()
+        if known is not None:
+            return _shown(session, known, existing=True)
+        agreed = Consent(person_id=person.id, purpose="union_application", granted=True,
+                         notice_version=_membership()["notice_version"])
+        session.add(agreed)
+        session.flush()
+        for _ in range(20):
+            application = UnionApplication(
+                reference=_next_reference(session), person_id=person.id,
+                union_group_id=_group_for(session, trade[0], sid).id, name=clean_name, phone=clean_phone,
+                id_hash=id_hash, id_masked=id_numbers.masked(clean_id), occupation=occupation.strip()[:32],
+                platform=trade[1], street_id=sid, consent_id=agreed.id, status="pending")
+            try:
+                with session.begin_nested():
+                    session.add(application)
+                break
+            except IntegrityError:
+                continue
+        return _shown(session, application, existing=False)
+
+
+@dataclass(frozen=True)
+class Status:
+    reference: str
+    group: str
+    status: str
+    reason: str | None
+    street: str
+
+
+def mine(channel: str, sender_id: str) -> list[Status]:
+    with db.session_scope() as session:
+        person = people.get_or_create(session, channel, sender_id)
+        rows = session.execute(select(UnionApplication).where(UnionApplication.person_id == person.id)
+                               .order_by(UnionApplication.id.desc())).scalars().all()
+        return [Status(a.reference, session.get(UnionGroup, a.union_group_id).name, STATE_NAMES[a.status], a.reason,
+                       session.get(Street, a.street_id).name) for a in rows]
+
+
+def decide(reference: str, decision: Decision, actor: str, reason: str | None = None) -> bool:
+    """Staff approve or reject (with the reason the rider will read). False when not pending."""
+    with db.session_scope() as session:
+        application = session.execute(select(UnionApplication).where(
+            UnionApplication.reference == reference, UnionApplication.status == "pending")).scalar_one_or_none()
+        if application is None:
+            return False
+        application.status, application.reason = decision.value, (reason or None)
+        application.decided_by, application.updated_at = actor[:64], utcnow()
+        return True
+
+
+def looks_like_id(text: str) -> bool:
+    return bool(re.search(r"\d{15,17}[\dXx]", text))
