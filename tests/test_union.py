@@ -2,12 +2,18 @@
 application per person, phone and ID, the decision and the status."""
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import select
 
 from conftest import Assistant, payloads, texts
 from nuanxin import db
-from nuanxin.models import UnionApplication
+from harness.assistant import ROOT
+from nuanxin.models import OutboxMessage, UnionApplication
 from nuanxin.union import applications, id_numbers
 
 VALID_ID = "11010519491231002X"  # the standard's own example
@@ -59,6 +65,15 @@ def test_join_explains_then_the_form_applies(assistant: Assistant, sender: str) 
     submitted = texts(assistant.say(sender, "/affirm"))
     assert "RH-" in submitted and "快递外卖行业工会小组" in submitted
     assert "待审核" in texts(assistant.say(sender, "我的入会申请"))
+    reference = re.search(r"RH-\d{8}-\d{4}", submitted).group(0)
+    staff = subprocess.run([sys.executable, "-m", "nuanxin.union", "reject", reference, "--actor", "王芳", "--reason",
+                            "请补充从业证明"], env=assistant.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert staff.returncode == 0, staff.stderr
+    status = texts(assistant.say(sender, "我的入会申请"))
+    assert "未通过" in status and "请补充从业证明" in status
+    with db.session_scope(assistant.database_url) as session:
+        queued = session.execute(select(OutboxMessage).where(OutboxMessage.recipient == sender)).scalars().all()
+        assert [json.loads(m.payload)["text"] for m in queued if reference in m.payload][0].count("请补充从业证明") == 1
 
 
 def test_cancel_keeps_nothing(assistant: Assistant, sender: str) -> None:

@@ -17,15 +17,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nuanxin import db, knowledge, masking, people
-from nuanxin.models import Consent, Street, UnionApplication, UnionGroup, utcnow
+from nuanxin import db, knowledge, masking, people, responses
+from nuanxin.messaging import outbox
+from nuanxin.messaging.contract import chat_of
+from nuanxin.models import Consent, Person, Street, UnionApplication, UnionGroup, utcnow
 from nuanxin.people import street_id, valid_name, valid_phone
 from nuanxin.union import id_numbers
 
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 STATE_NAMES = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
-__all__ = ["valid_name", "valid_phone", "street_id", "trade_of", "intro", "Submitted", "submit", "mine", "decide"]
+__all__ = ["valid_name", "valid_phone", "street_id", "trade_of", "intro", "Submitted", "submit", "mine", "decide",
+           "pending"]
 
 
 class Decision(str, Enum):
@@ -140,7 +143,8 @@ def mine(channel: str, sender_id: str) -> list[Status]:
 
 
 def decide(reference: str, decision: Decision, actor: str, reason: str | None = None) -> bool:
-    """Staff approve or reject (with the reason the rider will read). False when not pending."""
+    """Staff approve or reject (with the reason the rider will read); the rider hears of it through the outbox,
+    once. False when the application is not pending."""
     with db.session_scope() as session:
         application = session.execute(select(UnionApplication).where(
             UnionApplication.reference == reference, UnionApplication.status == "pending")).scalar_one_or_none()
@@ -148,7 +152,23 @@ def decide(reference: str, decision: Decision, actor: str, reason: str | None = 
             return False
         application.status, application.reason = decision.value, (reason or None)
         application.decided_by, application.updated_at = actor[:64], utcnow()
+        person = session.get(Person, application.person_id)
+        group = session.get(UnionGroup, application.union_group_id).name
+        text = (responses.text("utter_union_approved", reference=reference, group=group)
+                if decision is Decision.APPROVED else
+                responses.text("utter_union_rejected", reference=reference, reason=reason or ""))
+        outbox.enqueue(session, person.channel, chat_of(person.channel, person.external_id), {"text": text},
+                       dedupe_key=f"union:{reference}:{decision.value}")
         return True
+
+
+def pending(limit: int = 50) -> list[tuple[str, str, str, str, str, str]]:
+    """(reference, group, masked name, masked phone, occupation, street) of applications waiting, oldest first."""
+    with db.session_scope() as session:
+        rows = session.execute(select(UnionApplication).where(UnionApplication.status == "pending")
+                               .order_by(UnionApplication.id).limit(limit)).scalars().all()
+        return [(a.reference, session.get(UnionGroup, a.union_group_id).name, masking.mask_name(a.name),
+                 masking.mask(a.phone), a.occupation, session.get(Street, a.street_id).name) for a in rows]
 
 
 def looks_like_id(text: str) -> bool:
