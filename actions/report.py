@@ -17,7 +17,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import channel, entity
+from actions.conversation import channel, checked, entity
 from nuanxin import responses
 from nuanxin.messaging import contract
 from nuanxin.report import categories, filing, intake, members, workflow
@@ -414,24 +414,16 @@ class ValidateGridMemberForm(FormValidationAction):
 
     def validate_member_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        name = members.valid_name(str(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_member_bad_name")
-        return {"member_name": name}
+        return checked(dispatcher, "member_name", value, members.valid_name, "utter_member_bad_name")
 
     def validate_member_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
-        phone = members.valid_phone(str(value))
-        if phone is None:
-            dispatcher.utter_message(response="utter_member_bad_phone")
-        return {"member_phone": phone}
+        return checked(dispatcher, "member_phone", value, members.valid_phone, "utter_member_bad_phone")
 
     async def validate_member_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        if await asyncio.to_thread(members.street_id, str(value)) is None:
-            dispatcher.utter_message(response="utter_member_bad_street")
-            return {"member_street": None}
-        return {"member_street": value}
+        return await asyncio.to_thread(checked, dispatcher, "member_street", value, members.named_street,
+                                       "utter_member_bad_street")
 
 
 class ActionRegisterGridMember(Action):

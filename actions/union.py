@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import channel
+from actions.conversation import channel, checked
 from nuanxin import masking, responses
 from nuanxin.union import applications, id_numbers
 
@@ -46,38 +46,25 @@ class ValidateUnionForm(FormValidationAction):
 
     def validate_union_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
-        name = applications.valid_name(str(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_union_bad_name")
-        return {"union_name": name}
+        return checked(dispatcher, "union_name", value, applications.valid_name, "utter_union_bad_name")
 
     def validate_union_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        phone = applications.valid_phone(str(value))
-        if phone is None:
-            dispatcher.utter_message(response="utter_union_bad_phone")
-        return {"union_phone": phone}
+        return checked(dispatcher, "union_phone", value, applications.valid_phone, "utter_union_bad_phone")
 
     def validate_union_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
-        number = id_numbers.normalise(str(value))
-        if number is None:
-            dispatcher.utter_message(response="utter_union_bad_id")
-        return {"union_id_number": number}
+        return checked(dispatcher, "union_id_number", value, id_numbers.normalise, "utter_union_bad_id")
 
     def validate_union_occupation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        if applications.trade_of(str(value)) is None:
-            dispatcher.utter_message(response="utter_union_bad_occupation")
-            return {"union_occupation": None}
-        return {"union_occupation": str(value).strip()}
+        return checked(dispatcher, "union_occupation", value, applications.named_trade,
+                       "utter_union_bad_occupation")
 
     async def validate_union_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
-        if await asyncio.to_thread(applications.street_id, str(value)) is None:
-            dispatcher.utter_message(response="utter_union_bad_street")
-            return {"union_street": None}
-        return {"union_street": str(value).strip()}
+        return await asyncio.to_thread(checked, dispatcher, "union_street", value, applications.named_street,
+                                       "utter_union_bad_street")
 
 
 class ActionAskUnionConfirmed(Action):

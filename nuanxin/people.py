@@ -44,3 +44,8 @@ def street_id(text: str) -> str | None:
             if name in text or (len(short) >= 2 and short in text):
                 return sid
     return None
+
+
+def named_street(text: str) -> str | None:
+    """The answer as typed when it names one of the district's streets, else None."""
+    return text.strip() if street_id(text) else None

@@ -23,6 +23,6 @@ from nuanxin.models.union import UnionApplication, UnionGroup
 __all__ = [
     "Base", "utcnow", "Person", "Consent", "Street", "Community", "GridStation", "Station", "ServiceContact",
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
-    "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption", "HandoffTicket",
-    "OutboxMessage", "InboundMessage", "ConversationEvent",
+    "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption",
+    "HandoffTicket", "OutboxMessage", "InboundMessage", "ConversationEvent",
 ]

@@ -8,11 +8,12 @@ from enum import Enum
 from sqlalchemy import select
 
 from nuanxin import db, masking, people
-from nuanxin.people import street_id, valid_name, valid_phone
+from nuanxin.people import named_street, street_id, valid_name, valid_phone
 from nuanxin.models import Consent, GridMember, Street
 from nuanxin.report.filing import is_grid_member
 
 NOTICE_VERSION = "grid-2026-11"
+__all__ = ["named_street", "valid_name", "valid_phone", "register", "Registered", "Problem"]
 
 
 class Problem(str, Enum):

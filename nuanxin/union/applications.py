@@ -21,14 +21,14 @@ from nuanxin import db, knowledge, masking, people, responses
 from nuanxin.messaging import outbox
 from nuanxin.messaging.contract import chat_of
 from nuanxin.models import Consent, Person, Street, UnionApplication, UnionGroup, utcnow
-from nuanxin.people import street_id, valid_name, valid_phone
+from nuanxin.people import named_street, street_id, valid_name, valid_phone
 from nuanxin.union import id_numbers
 
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 STATE_NAMES = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
-__all__ = ["valid_name", "valid_phone", "street_id", "trade_of", "intro", "Submitted", "submit", "mine", "decide",
-           "pending"]
+__all__ = ["valid_name", "valid_phone", "street_id", "named_street", "named_trade", "trade_of", "intro",
+           "Submitted", "submit", "mine", "decide", "pending"]
 
 
 class Decision(str, Enum):
@@ -45,6 +45,11 @@ def intro() -> tuple[str, list[tuple[str, str]]]:
     """What membership gives, costs and who may join; and (unit id, title) of the units that say more."""
     titles = {u["id"]: u["title"] for u in knowledge.read_yaml("policies/union_party.yml")["units"]}
     return _membership()["intro"], [(unit, titles[unit]) for unit in _membership()["details"]]
+
+
+def named_trade(text: str) -> str | None:
+    """The answer as typed when it names a trade or platform we route, else None."""
+    return text.strip() if trade_of(text) else None
 
 
 def trade_of(text: str) -> tuple[str, str | None] | None:

@@ -1,5 +1,5 @@
-"""Pipeline component: a long, formal message that the classifier (trained on short chat messages) puts among
-the topic intents — a policy question, something off-topic, a report, nothing, or an emergency — is routed among the first four by
+"""Pipeline component: a long, formal message that the classifier (trained on short chat messages) reads as a
+policy question, something off-topic, a report, nothing, or an emergency is routed among the first four by
 nuanxin.nlu.long_messages instead. A long message the classifier reads as something else (a station request
 told at length, a request for a person) keeps its intent. It runs after the classifier and before the guards, so
 bad input still goes to the fallback and the safety guard still puts emergencies first (the classifier's
