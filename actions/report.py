@@ -65,21 +65,6 @@ def _requested_at_last_message(tracker: Tracker) -> str | None:
     return requested
 
 
-def _photo_gps(tracker: Tracker) -> tuple[float, float] | None:
-    """The GPS position of a photo sent while this report is being taken (the front end read it from EXIF)."""
-    started = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "report_form":
-            started = True  # the message before it started the form: the last one to look at
-        elif event.get("event") == "user":
-            gps = (event.get("metadata") or {}).get("photo_gps")
-            if gps:
-                return float(gps[0]), float(gps[1])
-            if started:
-                return None
-    return None
-
-
 def _leaving(tracker: Tracker) -> bool:
     """An emergency or a cancel is not an answer: the form is rejected and their rules take over (the emergency
     rule then resumes the form, the cancel rule ends it)."""
@@ -200,8 +185,15 @@ class ValidateReportForm(FormValidationAction):
     async def extract_report_photo(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
         photo = _photo_of(tracker)
-        if photo and not tracker.get_slot(PHOTO):
+        if photo and tracker.get_slot(PHOTO) in (None, NONE):  # a photo after "不用了" is taken all the same
             dispatcher.utter_message(response="utter_report_photo_received")
+            gps = (tracker.latest_message.get("metadata") or {}).get("photo_gps")
+            if gps and not tracker.get_slot(LOCATION):
+                # The photo's own position is offered now, as a button: the conversation's memory never keeps
+                # the photo's metadata (nuanxin.messaging.tracker_store), and nothing is taken without a tap.
+                dispatcher.utter_message(response="utter_report_photo_place", buttons=[
+                    {"title": responses.text("utter_button_photo_place"),
+                     "payload": contract.share_location(float(gps[0]), float(gps[1]))}])
             return {PHOTO: photo}
         if tracker.get_slot("requested_slot") != PHOTO or _leaving(tracker):
             return {}
@@ -230,10 +222,6 @@ class ActionAskReportLocation(Action):
             response = {"outside": "utter_report_location_outside", "here": "utter_report_location_here",
                         "bad": "utter_report_location_bad"}.get(reason, "utter_report_location_unknown")
         dispatcher.utter_message(response=response)
-        gps = _photo_gps(tracker)
-        if gps:  # the photo's own position, offered, never taken without the rider's tap
-            dispatcher.utter_message(response="utter_report_photo_place", buttons=[
-                {"title": responses.text("utter_button_photo_place"), "payload": contract.share_location(*gps)}])
         return []
 
 

@@ -35,8 +35,8 @@ class ActionSafety(Action):
                 conversation.turns(tracker)), TICKET_TIMEOUT_S)
         except asyncio.TimeoutError:
             handoff = tickets.Handoff(None, hotline.contact_from_files())
-        # Then the report: unless one is being filled in already (it goes on by itself), one tap files this message.
-        buttons = [] if category not in safety.REPORTABLE or tracker.active_loop_name == "report_form" else [
+        # Then the report: one tap files this message, unless a form is open (it goes on by itself afterwards).
+        buttons = [] if category not in safety.REPORTABLE or tracker.active_loop_name else [
             {"title": responses.text("utter_button_report_this"),
              "payload": "/report_issue" + json.dumps({"report_text": tracker.latest_message.get("text") or ""},
                                                      ensure_ascii=False)}]

@@ -54,7 +54,8 @@ class ValidateUnionForm(FormValidationAction):
 
     def validate_union_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "union_id_number", value, id_numbers.normalise, "utter_union_bad_id")
+        # Only the sealed form (hash and masked number) is kept in the conversation, never the number itself.
+        return checked(dispatcher, "union_id_number", value, id_numbers.checked_and_sealed, "utter_union_bad_id")
 
     def validate_union_occupation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
@@ -73,11 +74,11 @@ class ActionAskUnionConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        number = tracker.get_slot("union_id_number") or ""
+        sealed = id_numbers.unseal(tracker.get_slot("union_id_number") or "")
         dispatcher.utter_message(
             text=responses.text("utter_union_summary", name=masking.mask_name(tracker.get_slot("union_name")),
                                 phone=masking.mask(tracker.get_slot("union_phone") or ""),
-                                id_number=id_numbers.masked(number) if number else "",
+                                id_number=sealed[1] if sealed else "",
                                 occupation=tracker.get_slot("union_occupation") or "",
                                 street=tracker.get_slot("union_street") or ""),
             buttons=[{"title": responses.text("utter_button_submit_union"), "payload": "/affirm"},
@@ -101,6 +102,9 @@ class ActionSubmitUnion(Action):
             values["union_id_number"], values["union_occupation"], values["union_street"], True)
         if done is None:  # every field was checked on the way; only a street renamed meanwhile gets here
             dispatcher.utter_message(response="utter_union_bad_street")
+            return cleared
+        if done.someone_else:
+            dispatcher.utter_message(response="utter_union_taken")
             return cleared
         dispatcher.utter_message(response="utter_union_existing" if done.existing else "utter_union_submitted",
                                  reference=done.reference, group=done.group, status=done.status)

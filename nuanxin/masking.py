@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")  # +86 / 86: Telegram contacts
-ID_CARD = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
+ID_CARD = re.compile(r"(?<![0-9Xx])(\d{6})[ -]?\d{8}[ -]?(\d{3}[0-9Xx])(?![0-9Xx])")  # 6-8-4, spaces allowed
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{3,4})(?!\d)")
 
 

@@ -96,3 +96,17 @@ def test_one_open_hand_over_ticket_per_person(db_url: str) -> None:
     with pytest.raises(IntegrityError):
         with db.session_scope(db_url) as session:
             session.add(ticket("assigned"))
+
+
+def test_upgrading_a_database_that_holds_people_and_their_records(db_url: str) -> None:
+    """Migrations rebuild tables others point at (SQLite copies and drops them): data must survive."""
+    cfg = migrate.alembic_config(db_url)
+    command.downgrade(cfg, "0004")
+    with db.engine(db_url).begin() as conn:
+        conn.exec_driver_sql("INSERT INTO people (id, channel, external_id, points_balance, created_at, last_seen_at)"
+                             " VALUES (900, 'rest', 'old-rider', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        conn.exec_driver_sql("INSERT INTO consents (person_id, purpose, granted, notice_version, created_at)"
+                             " VALUES (900, 'welcome', true, 'v1', '2026-01-01 00:00:00')")
+    command.upgrade(cfg, "head")
+    with db.session_scope(db_url) as session:
+        assert session.get(Person, 900).external_id == "old-rider"

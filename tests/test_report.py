@@ -263,11 +263,10 @@ def test_points_balance_catalogue_and_a_redemption_spent_once(assistant: Assista
 
 def test_a_photo_starts_a_report_and_its_place_is_offered(assistant: Assistant, sender: str) -> None:
     replies = assistant.say(sender, "/share_photo", {"photo": "1" * 64 + ".jpg", "photo_gps": [31.5531, 120.3512]})
-    assert "收到您的照片" in texts(replies) and "什么问题" in texts(replies)
-    replies = assistant.say(sender, "路边护栏倒了一大片")
-    assert "在哪里" in texts(replies)
+    assert "收到您的照片" in texts(replies) and "拍摄位置" in texts(replies) and "什么问题" in texts(replies)
     offered = [p for p in payloads(replies) if p.startswith("/share_location")]
     assert offered == ['/share_location{"latitude": 31.5531, "longitude": 120.3512}']
+    assert "在哪里" in texts(assistant.say(sender, "路边护栏倒了一大片"))
     assert "类别：市政设施" in texts(assistant.say(sender, offered[0]))  # no photo question: it came first
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from conftest import Assistant, payloads, texts
 from nuanxin import db
 from harness.assistant import ROOT
-from nuanxin.models import OutboxMessage, UnionApplication
+from nuanxin.models import ConversationEvent, OutboxMessage, UnionApplication
 from nuanxin.union import applications, id_numbers
 
 VALID_ID = "11010519491231002X"  # the standard's own example
@@ -36,7 +36,7 @@ def test_an_application_is_stored_masked_routed_and_recognised(db_url: str, monk
         stored = session.execute(select(UnionApplication)).scalar_one()
         assert VALID_ID not in (stored.id_hash + stored.id_masked) and stored.platform == "美团"
     again = applications.submit("rest", "u2", "韩梅梅", "13800000000", VALID_ID, "滴滴司机", "东湖", consent=True)
-    assert again.existing and again.reference == first.reference  # the same ID, from someone else
+    assert again.someone_else and again.reference == ""  # the same ID from someone else: nothing of it shown
     assert applications.submit("rest", "u3", "韩梅梅", "13800000000", VALID_ID, "滴滴", "东湖", consent=False) is None
     assert applications.decide(first.reference, applications.Decision.REJECTED, "审核员", "身份证照片不清楚")
     assert not applications.decide(first.reference, applications.Decision.APPROVED, "审核员")  # decided already
@@ -65,6 +65,11 @@ def test_join_explains_then_the_form_applies(assistant: Assistant, sender: str) 
     submitted = texts(assistant.say(sender, "/affirm"))
     assert "RH-" in submitted and "快递外卖行业工会小组" in submitted
     assert "待审核" in texts(assistant.say(sender, "我的入会申请"))
+    with db.session_scope(assistant.database_url) as session:  # the conversation's memory keeps no ID number
+        stored = " ".join(session.execute(select(ConversationEvent.data).where(
+            ConversationEvent.sender_id == sender)).scalars())
+    assert "11010519491231002" not in stored and "110105 19491231" not in stored  # the ID number, in any form
+    assert "137****2222" in stored  # the rider's own words are kept masked
     reference = re.search(r"RH-\d{8}-\d{4}", submitted).group(0)
     staff = subprocess.run([sys.executable, "-m", "nuanxin.union", "reject", reference, "--actor", "王芳", "--reason",
                             "请补充从业证明"], env=assistant.env, cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -82,6 +82,7 @@ def clean(data: bytes, max_bytes: int) -> tuple[bytes, str, tuple[float, float] 
             upright.thumbnail((MAX_SIDE, MAX_SIDE))
             if kind == "JPEG" and upright.mode not in ("RGB", "L"):
                 upright = upright.convert("RGB")
+            upright.info.clear()  # comments and other text chunks Pillow would copy over
             out = io.BytesIO()
             upright.save(out, format=kind, **({"quality": 90} if kind in ("JPEG", "WEBP") else {}))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nuanxin import db, people, responses
@@ -116,11 +117,15 @@ def merge(ticket: str, original: str, actor: str, note: str | None = None) -> Ch
         history = _move(session, report, ReportState.DUPLICATE, note, actor)
         report.duplicate_of_id = target.id
         for person in _audience(session, report):
-            if person.id != target.person_id and session.execute(
-                    select(ReportFollower.id).where(ReportFollower.report_id == target.id,
-                                                    ReportFollower.person_id == person.id)).first() is None:
-                session.add(ReportFollower(report_id=target.id, person_id=person.id))
-                target.confirmations = (target.confirmations or 0) + 1
+            if person.id == target.person_id:
+                continue
+            try:  # a concurrent "是同一个" by the same person must not undo the merge
+                with session.begin_nested():
+                    session.add(ReportFollower(report_id=target.id, person_id=person.id))
+            except IntegrityError:
+                continue
+            session.execute(update(Report).where(Report.id == target.id)
+                            .values(confirmations=Report.confirmations + 1))
         text = responses.text("utter_report_merged", ticket=report.ticket, original=target.ticket,
                               status=categories.state_name(target.status))
         return Changed(report.ticket, categories.state_name(report.status),

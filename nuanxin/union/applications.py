@@ -13,7 +13,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -68,6 +68,7 @@ class Submitted:
     group: str
     status: str
     existing: bool  # an application already known (same person, phone or ID): nothing new was stored
+    someone_else: bool  # known under this phone or ID from another person: nothing of it is shown
     name: str  # masked, as everything shown
     phone: str
     id_number: str
@@ -75,7 +76,7 @@ class Submitted:
 
 def _shown(session: Session, application: UnionApplication, existing: bool) -> Submitted:
     group = session.get(UnionGroup, application.union_group_id)
-    return Submitted(application.reference, group.name, STATE_NAMES[application.status], existing,
+    return Submitted(application.reference, group.name, STATE_NAMES[application.status], existing, False,
                      masking.mask_name(application.name), masking.mask(application.phone), application.id_masked)
 
 
@@ -94,12 +95,13 @@ def _next_reference(session: Session) -> str:
 
 def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, occupation: str, street: str,
            consent: bool) -> Submitted | None:
-    """Store the application after the consent; None when a field does not check (the form checked each)."""
-    clean_id, clean_phone, clean_name = id_numbers.normalise(id_number), valid_phone(phone), valid_name(name)
+    """Store the application after the consent; None when a field does not check (the form checked each).
+    `id_number` is the form's sealed token (id_numbers.seal) or the number itself."""
+    sealed, clean_phone, clean_name = id_numbers.unseal(id_number), valid_phone(phone), valid_name(name)
     trade, sid = trade_of(occupation), street_id(street)
-    if not (consent and clean_id and clean_phone and clean_name and trade and sid):
+    if not (consent and sealed and clean_phone and clean_name and trade and sid):
         return None
-    id_hash = id_numbers.fingerprint(clean_id)
+    id_hash, id_shown = sealed
     with db.session_scope() as session:
         person = people.get_or_create(session, channel, sender_id)
         known = session.execute(
@@ -108,6 +110,8 @@ def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, 
                     UnionApplication.id_hash == id_hash),
                 UnionApplication.status != Decision.REJECTED.value)
             .order_by(UnionApplication.id.desc()).limit(1)).scalar_one_or_none()
+        if known is not None and known.person_id != person.id:  # whose it is, and its fate, are not ours to tell
+            return Submitted("", "", "", True, True, "", "", "")
         if known is not None:
             return _shown(session, known, existing=True)
         agreed = Consent(person_id=person.id, purpose="union_application", granted=True,
@@ -118,7 +122,7 @@ def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, 
             application = UnionApplication(
                 reference=_next_reference(session), person_id=person.id,
                 union_group_id=_group_for(session, trade[0], sid).id, name=clean_name, phone=clean_phone,
-                id_hash=id_hash, id_masked=id_numbers.masked(clean_id), occupation=occupation.strip()[:32],
+                id_hash=id_hash, id_masked=id_shown, occupation=occupation.strip()[:32],
                 platform=trade[1], street_id=sid, consent_id=agreed.id, status="pending")
             try:
                 with session.begin_nested():
@@ -126,6 +130,8 @@ def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, 
                 break
             except IntegrityError:
                 continue
+        else:
+            raise RuntimeError("no free application reference")
         return _shown(session, application, existing=False)
 
 
@@ -151,12 +157,13 @@ def decide(reference: str, decision: Decision, actor: str, reason: str | None = 
     """Staff approve or reject (with the reason the rider will read); the rider hears of it through the outbox,
     once. False when the application is not pending."""
     with db.session_scope() as session:
-        application = session.execute(select(UnionApplication).where(
-            UnionApplication.reference == reference, UnionApplication.status == "pending")).scalar_one_or_none()
-        if application is None:
+        decided = session.execute(update(UnionApplication).where(
+            UnionApplication.reference == reference, UnionApplication.status == "pending").values(
+            status=decision.value, reason=reason or None, decided_by=actor[:64], updated_at=utcnow()))
+        if decided.rowcount != 1:  # unknown, or decided already (two staff at once: only one decision applies)
             return False
-        application.status, application.reason = decision.value, (reason or None)
-        application.decided_by, application.updated_at = actor[:64], utcnow()
+        application = session.execute(select(UnionApplication).where(
+            UnionApplication.reference == reference)).scalar_one()
         person = session.get(Person, application.person_id)
         group = session.get(UnionGroup, application.union_group_id).name
         text = (responses.text("utter_union_approved", reference=reference, group=group)

@@ -34,3 +34,23 @@ def fingerprint(value: str) -> str:
     """Salted so that the stored hash is no lookup table of ID numbers (NUANXIN_ID_SALT in production)."""
     salt = os.environ.get("NUANXIN_ID_SALT", "nuanxin-development-salt")
     return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()
+
+
+def seal(value: str) -> str:
+    """What a form keeps of a checked number until submission: its hash and masked form, never the number."""
+    return f"{fingerprint(value)}|{masked(value)}"
+
+
+def checked_and_sealed(text: str) -> str | None:
+    """A typed number, checked, in the only form a conversation keeps."""
+    number = normalise(text)
+    return seal(number) if number else None
+
+
+def unseal(token: str) -> tuple[str, str] | None:
+    """(hash, masked) from `seal`, or from a plain number when it checks."""
+    if "|" in token:
+        digest, shown = token.split("|", 1)
+        return (digest, shown) if len(digest) == 64 else None
+    number = normalise(token)
+    return (fingerprint(number), masked(number)) if number else None
