@@ -36,7 +36,7 @@ SIMPLE = {  # label -> a response or action that shows it
 }
 # `pending` turns ask for a capability; once it has landed, the turn is right when that capability takes it
 # (the sets were written when none had, and say which capability each turn asks for).
-LANDED = {"report": ("report_form", "action_submit_report"),
+LANDED = {"report": ("report_form", "action_submit_report"), "union": ("action_union_intro", "union_form"),
           "points": ("action_check_points", "action_redeem_points")}
 
 
