@@ -83,7 +83,7 @@ async def _located(tracker: Tracker, answer_to_where: bool) -> intake.Located | 
     """A shared pin, else a place named in words; or why not: "outside", "here" (a pin is needed), "bad"."""
     latitude, longitude = entity(tracker, "latitude"), entity(tracker, "longitude")
     if latitude is not None or longitude is not None:
-        point = intake.checked_point(latitude, longitude)
+        point = geo.check(latitude, longitude)
         if isinstance(point, geo.BadLocation):
             return "outside" if point is geo.BadLocation.OUTSIDE_CHINA else "bad"
         located = intake.Located(point[0], point[1], responses.text("utter_station_your_location"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -85,7 +85,7 @@ def test_a_station_closing_at_2000_is_not_open_at_2300() -> None:
     assert station.opening(datetime(2026, 11, 26, 23, 0, tzinfo=stations.CHINA_TIME)) == ("tomorrow", "08:00")
     assert station.opening(datetime(2026, 11, 26, 6, 0, tzinfo=stations.CHINA_TIME)) == ("later_today", "08:00")
     # 15:00 UTC is 23:00 in China
-    assert not station.is_open(datetime(2026, 11, 26, 15, 0, tzinfo=stations.timezone.utc))
+    assert not station.is_open(datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc))
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -121,8 +121,9 @@ def _redeem(channel: str, sender_id: str, reward_id: str, request_key: str) -> R
             if reward is None or not reward.active:
                 raise Refused("unknown")
             cost = reward.points_cost
-            if ledger.balance(session, person.id) < cost:  # cheap early answer; the ledger line decides
-                raise NotEnoughPoints(ledger.balance(session, person.id))
+            balance = ledger.balance(session, person.id)
+            if balance < cost:  # cheap early answer; the ledger line decides
+                raise NotEnoughPoints(balance)
             taken = session.execute(update(Reward).where(Reward.id == reward_id, Reward.stock > 0)
                                     .values(stock=Reward.stock - 1))
             if taken.rowcount != 1:

@@ -8,19 +8,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nuanxin import db, masking, people
+from nuanxin import db, masking, numbering, people
 from nuanxin.models import Consent, GridMember, Report, ReportFollower, ReportStatus, utcnow
 from nuanxin.report import categories
 from nuanxin.report.states import OPEN, ReportState
 from nuanxin.station import geo
 
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 NOTICE_VERSION = "report-2026-11"  # the notice shown with the confirmation (domain/report.yml)
 EXCERPT_CHARS = 24
 METRES_PER_DEGREE = 111_320.0
@@ -99,12 +98,6 @@ def nearby_open(category_id: str, lat: float, lon: float) -> list[Nearby]:
         return _nearby(session, category_id, lat, lon)
 
 
-def _next_ticket(session: Session) -> str:
-    prefix = f"SB-{datetime.now(CHINA_TIME):%Y%m%d}-"
-    last = session.execute(select(func.max(Report.ticket)).where(Report.ticket.like(prefix + "%"))).scalar()
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:04d}"
-
-
 def is_grid_member(session: Session, person_id: int) -> bool:
     return session.execute(select(GridMember.id).where(GridMember.person_id == person_id)).first() is not None
 
@@ -119,10 +112,10 @@ def file(channel: str, sender_id: str, text: str, category_id: str, lat: float |
         _consent(session, person.id)
         held = held_for_review(text)
         for _ in range(20):  # two reports filed in the same instant race for the same number: the loser retries
-            report = Report(ticket=_next_ticket(session), person_id=person.id, category_id=category.id,
-                            text=text.strip()[:1000], lat=lat, lon=lon, location_text=(place or None) and place[:128],
-                            photo_path=photo_path, status=ReportState.PENDING.value, by_grid_member=member,
-                            confirmations=0, held=held)
+            report = Report(ticket=numbering.next_of_the_day(session, Report.ticket, "SB"), person_id=person.id,
+                            category_id=category.id, text=text.strip()[:1000], lat=lat, lon=lon,
+                            location_text=(place or None) and place[:128], photo_path=photo_path,
+                            status=ReportState.PENDING.value, by_grid_member=member, confirmations=0, held=held)
             try:
                 with session.begin_nested():
                     session.add(report)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from nuanxin.report import categories
-from nuanxin.station import gazetteer, geo
+from nuanxin.station import gazetteer
 from nuanxin.station import index as stations
 
 # Words that ask to report without saying what: "我要上报一个问题", "城市哨兵报个情况".
@@ -67,7 +67,3 @@ def locate(text: str, answer_to_where: bool) -> Located | None:
 def in_district(lat: float, lon: float) -> bool:
     found, _ = stations.shared_index().nearest(lat, lon, limit=1)
     return bool(found) and found[0].distance_m <= stations.DISTRICT_REACH_M
-
-
-def checked_point(latitude: object, longitude: object) -> tuple[float, float] | geo.BadLocation:
-    return geo.check(latitude, longitude)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -17,12 +17,12 @@ import numpy as np
 from scipy.spatial import cKDTree
 from sqlalchemy import select
 
-from nuanxin import db, knowledge
+from nuanxin import db, knowledge, numbering
 from nuanxin.knowledge import parse_hours
 from nuanxin.models import Station
 from nuanxin.station import geo
 
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving in China
+CHINA_TIME = numbering.CHINA_TIME
 RADIUS_M = 3000  # "nearby" for a rider: about ten minutes by e-bike
 # Farther than this from every station is outside the district: a list of stations there would only mislead.
 DISTRICT_REACH_M = 10_000

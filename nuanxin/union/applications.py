@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nuanxin import db, knowledge, masking, people, responses
+from nuanxin import db, knowledge, masking, numbering, people, responses
 from nuanxin.messaging import outbox
 from nuanxin.messaging.contract import chat_of
 from nuanxin.models import Consent, Person, Street, UnionApplication, UnionGroup, utcnow
 from nuanxin.people import named_street, street_id, valid_name, valid_phone
 from nuanxin.union import id_numbers
 
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 STATE_NAMES = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
 __all__ = ["valid_name", "valid_phone", "street_id", "named_street", "named_trade", "trade_of", "intro",
@@ -86,13 +84,6 @@ def _group_for(session: Session, industry: str, sid: str) -> UnionGroup:
     return next((g for g in groups if g.street_id == sid), None) or groups[0]
 
 
-def _next_reference(session: Session) -> str:
-    prefix = f"RH-{datetime.now(CHINA_TIME):%Y%m%d}-"
-    last = session.execute(select(func.max(UnionApplication.reference))
-                           .where(UnionApplication.reference.like(prefix + "%"))).scalar()
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:04d}"
-
-
 def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, occupation: str, street: str,
            consent: bool) -> Submitted | None:
     """Store the application after the consent; None when a field does not check (the form checked each).
@@ -120,7 +111,7 @@ def submit(channel: str, sender_id: str, name: str, phone: str, id_number: str, 
         session.flush()
         for _ in range(20):
             application = UnionApplication(
-                reference=_next_reference(session), person_id=person.id,
+                reference=numbering.next_of_the_day(session, UnionApplication.reference, "RH"), person_id=person.id,
                 union_group_id=_group_for(session, trade[0], sid).id, name=clean_name, phone=clean_phone,
                 id_hash=id_hash, id_masked=id_shown, occupation=occupation.strip()[:32],
                 platform=trade[1], street_id=sid, consent_id=agreed.id, status="pending")
