@@ -1,10 +1,7 @@
 """Reading what an adapter needs out of a Rasa tracker."""
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from nuanxin.handoff.tickets import Turn
 
@@ -28,12 +25,3 @@ def entity(tracker: Tracker, name: str) -> str | None:
     """The latest message's entity `name` as text (button payloads carry numbers and ids as entities)."""
     value = next(tracker.get_latest_entity_values(name), None)
     return None if value is None else str(value)
-
-
-def checked(dispatcher: CollectingDispatcher, slot: str, value: Any, check: Callable[[str], str | None],
-            problem: str) -> dict[str, Any]:
-    """A form answer run through the core's check: the cleaned value, or None (asked again) with `problem` said."""
-    cleaned = check(str(value))
-    if cleaned is None:
-        dispatcher.utter_message(response=problem)
-    return {slot: cleaned}

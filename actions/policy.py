@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
+from nuanxin import responses
 from nuanxin.policy import answers
 from nuanxin.policy.search import Unit
 
@@ -16,6 +17,7 @@ TOPIC_SLOT = "policy_topic"
 # Messages the classifier read as something else reach this action as possible follow-ups of a policy answer;
 # unless the topic answers them surely, the topic ends and nlu_data/policy.yml's rules give their own answer.
 OTHER_READINGS = {"out_of_scope", "nlu_fallback", "inform"}
+STEP_BUTTONS = {"apply_union": "utter_button_apply_union", "enroll_training": "utter_button_enroll_training"}
 
 
 def _button(unit: Unit) -> dict[str, str]:
@@ -42,17 +44,23 @@ class ActionAnswerPolicy(Action):
         else:
             result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
                                              unit_id, tracker.get_slot(TOPIC_SLOT))
-        unit = result.unit
-        if unit is None:
-            # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
-            dispatcher.utter_message(response="utter_policy_unknown", **result.contact)
-            if result.related:
-                dispatcher.utter_message(response="utter_policy_suggest",
-                                         buttons=[_button(u) for u in result.related])
-            return [SlotSet("topic", None), SlotSet("awaiting", None)]  # rules name both (nlu_data/policy.yml)
-        # The title says which question is answered, so a rider can tell at once when it is not theirs.
-        dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
-                                 source=unit.source, buttons=[_button(u) for u in result.related])
-        if not result.sure:
-            dispatcher.utter_message(response="utter_policy_not_sure")
-        return [SlotSet(TOPIC_SLOT, unit.id), SlotSet("topic", "policy"), SlotSet("awaiting", None)]  # a new topic
+        return say(dispatcher, result)
+
+
+def say(dispatcher: CollectingDispatcher, result: answers.Answer) -> list[dict[str, Any]]:
+    """The answer with its source and related questions, or "not sure" with the hotline; the topic it leaves."""
+    unit = result.unit
+    if unit is None:
+        # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
+        dispatcher.utter_message(response="utter_policy_unknown", **result.contact)
+        if result.related:
+            dispatcher.utter_message(response="utter_policy_suggest", buttons=[_button(u) for u in result.related])
+        return [SlotSet("topic", None), SlotSet("awaiting", None)]  # rules name both (nlu_data/policy.yml)
+    # The title says which question is answered, so a rider can tell at once when it is not theirs.
+    steps = [{"title": responses.text(STEP_BUTTONS[intent]), "payload": f"/{intent}"}
+             for intent in answers.next_steps(unit.id)]  # "骑手能入会吗" → 申请入会 at once
+    dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
+                             source=unit.source, buttons=steps + [_button(u) for u in result.related])
+    if not result.sure:
+        dispatcher.utter_message(response="utter_policy_not_sure")
+    return [SlotSet(TOPIC_SLOT, unit.id), SlotSet("topic", "policy"), SlotSet("awaiting", None)]  # a new topic

@@ -17,7 +17,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import channel, checked, entity
+from actions.conversation import channel, entity
+from actions.forms import checked
 from nuanxin import responses
 from nuanxin.messaging import contract
 from nuanxin.report import categories, filing, intake, members, workflow
@@ -402,15 +403,15 @@ class ValidateGridMemberForm(FormValidationAction):
 
     def validate_member_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "member_name", value, members.valid_name, "utter_member_bad_name")
+        return checked(dispatcher, tracker, "member_name", value, members.valid_name, "utter_member_bad_name")
 
     def validate_member_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "member_phone", value, members.valid_phone, "utter_member_bad_phone")
+        return checked(dispatcher, tracker, "member_phone", value, members.valid_phone, "utter_member_bad_phone")
 
     async def validate_member_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        return await asyncio.to_thread(checked, dispatcher, "member_street", value, members.named_street,
+        return await asyncio.to_thread(checked, dispatcher, tracker, "member_street", value, members.named_street,
                                        "utter_member_bad_street")
 
 

@@ -10,7 +10,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import channel, checked
+from actions.conversation import channel, entity
+from actions.forms import MISSES, answer, asked, checked, choice, confirmation
 from nuanxin import masking, responses
 from nuanxin.union import applications, id_numbers
 
@@ -29,7 +30,7 @@ class ActionUnionIntro(Action):
         buttons = [{"title": responses.text("utter_button_apply_union"), "payload": "/apply_union"}]
         buttons += [{"title": title, "payload": '/ask_policy{"policy_unit": "%s"}' % unit} for unit, title in details]
         dispatcher.utter_message(text=text, buttons=buttons)
-        return []
+        return [SlotSet("topic", "union")]  # a yes next applies
 
 
 class ValidateUnionForm(FormValidationAction):
@@ -38,34 +39,72 @@ class ValidateUnionForm(FormValidationAction):
     def name(self) -> str:
         return "validate_union_form"
 
+    async def extract_union_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        return await asked(dispatcher, tracker, "union_consent") or choice(dispatcher, tracker, "union_consent")
+
     def validate_union_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
         if value == DECLINED:  # nothing else is asked or kept
             return {slot: DECLINED for slot in SLOTS}
         return {"union_consent": value}
 
+    async def extract_union_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        return (await asked(dispatcher, tracker, "union_name", applications.valid_name)
+                or answer(tracker, "union_name", applications.valid_name))
+
     def validate_union_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "union_name", value, applications.valid_name, "utter_union_bad_name")
+        return checked(dispatcher, tracker, "union_name", value, applications.valid_name, "utter_union_bad_name")
+
+    async def extract_union_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        shared = entity(tracker, "phone")  # the Telegram contact
+        if shared and tracker.get_slot("requested_slot") == "union_phone":
+            return {"union_phone": shared}
+        return (await asked(dispatcher, tracker, "union_phone", applications.valid_phone)
+                or answer(tracker, "union_phone", applications.valid_phone))
 
     def validate_union_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "union_phone", value, applications.valid_phone, "utter_union_bad_phone")
+        return checked(dispatcher, tracker, "union_phone", value, applications.valid_phone, "utter_union_bad_phone")
+
+    async def extract_union_id_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
+        return (await asked(dispatcher, tracker, "union_id_number", id_numbers.checked_and_sealed)
+                or answer(tracker, "union_id_number", id_numbers.checked_and_sealed))
 
     def validate_union_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
         # Only the sealed form (hash and masked number) is kept in the conversation, never the number itself.
-        return checked(dispatcher, "union_id_number", value, id_numbers.checked_and_sealed, "utter_union_bad_id")
+        return checked(dispatcher, tracker, "union_id_number", value, id_numbers.checked_and_sealed,
+                       "utter_union_bad_id")
+
+    async def extract_union_occupation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> dict[str, Any]:
+        return (await asked(dispatcher, tracker, "union_occupation", applications.named_trade)
+                or answer(tracker, "union_occupation", applications.named_trade))
 
     def validate_union_occupation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        return checked(dispatcher, "union_occupation", value, applications.named_trade,
+        return checked(dispatcher, tracker, "union_occupation", value, applications.named_trade,
                        "utter_union_bad_occupation")
+
+    async def extract_union_street(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> dict[str, Any]:
+        return (await asked(dispatcher, tracker, "union_street", applications.named_street)
+                or await asyncio.to_thread(answer, tracker, "union_street", applications.named_street))
 
     async def validate_union_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
-        return await asyncio.to_thread(checked, dispatcher, "union_street", value, applications.named_street,
+        return await asyncio.to_thread(checked, dispatcher, tracker, "union_street", value, applications.named_street,
                                        "utter_union_bad_street")
+
+    async def extract_union_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
+        return (await asked(dispatcher, tracker, "union_confirmed")
+                or confirmation(dispatcher, tracker, "union_confirmed"))
 
 
 class ActionAskUnionConfirmed(Action):
@@ -92,7 +131,7 @@ class ActionSubmitUnion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        cleared = [SlotSet(slot, None) for slot in SLOTS]
+        cleared = [SlotSet(slot, None) for slot in SLOTS] + [SlotSet(MISSES, 0), SlotSet("topic", None)]
         values = {slot: tracker.get_slot(slot) or "" for slot in SLOTS}
         if values["union_consent"] != "yes":
             dispatcher.utter_message(response="utter_union_declined")
@@ -136,4 +175,5 @@ class ActionCancelUnion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_union_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *[SlotSet(slot, None) for slot in SLOTS]]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(MISSES, 0), SlotSet("topic", None),
+                *[SlotSet(slot, None) for slot in SLOTS]]

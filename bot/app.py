@@ -20,6 +20,7 @@ from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.settings import BotSettings
 from nuanxin.messaging import contract
+from nuanxin.training import enrollment
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ def build(settings: BotSettings) -> Application:
         tasks.append(asyncio.create_task(
             _every(settings.retry_interval_s, lambda: relay.retry_failed(app.bot), "retry")))
         tasks.append(asyncio.create_task(_every(settings.outbox_interval_s, sender.send_due, "outbox")))
+        # The bot is the process that delivers the outbox, so it also runs the training scheduler's job (the same
+        # as `python -m nuanxin.training tick` from cron; both are safe to run at once).
+        tasks.append(asyncio.create_task(
+            _every(settings.training_tick_s, lambda: asyncio.to_thread(enrollment.tick), "training")))
 
     async def post_shutdown(app: Application) -> None:
         for task in tasks:

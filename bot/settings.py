@@ -21,6 +21,7 @@ class BotSettings:
     max_photo_bytes: int
     retry_interval_s: float  # how often messages Rasa could not take are relayed again
     outbox_interval_s: float  # how often the outbox is checked for messages to send
+    training_tick_s: float  # how often unanswered seat offers expire and course reminders are queued
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -44,4 +45,5 @@ class BotSettings:
             max_photo_bytes=photos.max_bytes(),
             retry_interval_s=float(os.environ.get("NUANXIN_RETRY_INTERVAL_S", "10")),
             outbox_interval_s=float(os.environ.get("NUANXIN_OUTBOX_INTERVAL_S", "1")),
+            training_tick_s=float(os.environ.get("NUANXIN_TRAINING_TICK_S", "60")),
         )

@@ -30,14 +30,15 @@ SIMPLE = {  # label -> a response or action that shows it
     "menu": ("utter_menu",), "bot_challenge": ("utter_iamabot",), "cancel": ("utter_cancelled",),
     "ask_location": ("utter_ask_location",), "out_of_scope": ("utter_out_of_scope",),
     "policy_unknown": ("utter_policy_unknown",), "fallback": ("action_handle_fallback",),
-    "pending": ("action_capability_pending",), "handoff_status": ("action_ticket_status",),
+    "handoff_status": ("action_ticket_status",),
     "apology": ("utter_apology",), "more_stations": ("action_more_stations",),
     "outside_district": ("utter_location_outside_district",),
 }
-# `pending` turns ask for a capability; once it has landed, the turn is right when that capability takes it
-# (the sets were written when none had, and say which capability each turn asks for).
+# `pending` turns ask for a capability; now that all have landed, the turn is right when that capability takes
+# it (the sets were written when none had, and say which capability each turn asks for).
 LANDED = {"report": ("report_form", "action_submit_report"), "union": ("action_union_intro", "union_form"),
-          "points": ("action_check_points", "action_redeem_points")}
+          "points": ("action_check_points", "action_redeem_points"),
+          "training": ("action_training_catalogue", "training_form", "action_training_mine")}
 
 
 @dataclass

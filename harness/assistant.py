@@ -5,6 +5,7 @@ Shared by tests/, evals/ and bench/ so that none of them imports another's fixtu
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Iterator
 
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from nuanxin import db, knowledge, migrate, settings
+from nuanxin.models import ConversationEvent
 
 ROOT = settings.ROOT
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -122,6 +124,11 @@ class Assistant:
         response.raise_for_status()
         return response.json()
 
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30)
+        response.raise_for_status()
+        return response.json()
+
     def parse(self, message: str) -> dict:
         response = requests.post(f"{self.rasa_url}/model/parse", json={"text": message}, timeout=30)
         response.raise_for_status()
@@ -145,3 +152,14 @@ def running_assistant(database_url: str, logs: Path, model: Path = MODEL) -> Ite
         yield assistant.start()
     finally:
         assistant.stop()
+
+
+def age_conversation(database_url: str, sender: str, seconds: float) -> None:
+    """Move a conversation `seconds` into the past (Rasa judges a session by the time of the last message), as if
+    the rider came back that much later."""
+    with db.session_scope(database_url) as session:
+        for event in session.execute(select(ConversationEvent).where(
+                ConversationEvent.sender_id == sender)).scalars():
+            data = json.loads(event.data)
+            data["timestamp"] = event.timestamp = (event.timestamp or data["timestamp"]) - seconds
+            event.data = json.dumps(data)

@@ -6,7 +6,8 @@ the files are only marked inactive, because people's enrollments, reports and re
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nuanxin import settings
+from nuanxin.numbering import CHINA_TIME
 from nuanxin.models import (
     Base,
     Community,
@@ -131,6 +133,36 @@ def _sync(
     return len(seen)
 
 
+RELATIVE_START = re.compile(r"^\+(\d+) days? (\d{1,2}):(\d{2})$")
+
+
+def sample_runs(session: Session, courses: list[dict[str, Any]], now: datetime) -> int:
+    """Create each sample run ("+7 days 14:00" from today, China time) whose line has no upcoming run; returns how
+    many lines are listed. A created run keeps its date and is never deactivated here: people may have booked it,
+    and runs staff added are not in the files at all. seats_taken is live data owned by enrollments."""
+    today = now.astimezone(CHINA_TIME).date()
+    listed = 0
+    for course in courses:
+        for line in course.get("sessions", []):
+            listed += 1
+            matched = RELATIVE_START.match(str(line["starts"]))
+            if matched is None:
+                raise KnowledgeError(f"training.yml {line['id']}: starts {line['starts']!r} is not '+N days HH:MM'")
+            day = today + timedelta(days=int(matched.group(1)))
+            starts = datetime(day.year, day.month, day.day, int(matched.group(2)), int(matched.group(3)),
+                              tzinfo=CHINA_TIME).astimezone(timezone.utc)
+            upcoming = session.execute(select(CourseSession.id).where(
+                CourseSession.id.like(f"{line['id']}-%"), CourseSession.starts_at > now.astimezone(timezone.utc))
+            ).first()
+            run_id = f"{line['id']}-{day:%Y%m%d}"
+            if upcoming is None and session.get(CourseSession, run_id) is None:
+                session.add(CourseSession(id=run_id, course_id=course["id"], starts_at=starts,
+                                          minutes=int(line.get("minutes", 120)), location=line["location"],
+                                          capacity=int(line["capacity"]), seats_taken=0, active=True))
+    session.flush()
+    return listed
+
+
 def policy_rows(directory: Path) -> list[dict[str, Any]]:
     folder = directory / "policies"
     rows: list[dict[str, Any]] = []
@@ -153,8 +185,8 @@ def policy_rows(directory: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def load(session: Session, directory: Path | None = None) -> dict[str, int]:
-    """Load every knowledge file; returns the number of rows listed per table."""
+def load(session: Session, directory: Path | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Load every knowledge file; returns the number of rows listed per table. `now` dates the sample course runs."""
     directory = directory or settings.KNOWLEDGE_DIR
     counts: dict[str, int] = {}
     counts["streets"] = _sync(session, Street, _with_coordinates(read_csv("streets.csv", directory), "streets.csv"))
@@ -190,15 +222,10 @@ def load(session: Session, directory: Path | None = None) -> dict[str, int]:
         session,
         Course,
         ({"id": c["id"], "title": c["title"], "provider": c["provider"], "audience": c.get("audience", ""),
-          "description": c.get("description", "")} for c in courses),
+          "topics": " ".join(c.get("topics", [])), "cost": c.get("cost", ""), "description": c.get("description", "")}
+         for c in courses),
     )
-    # seats_taken is live data owned by enrollments, so it is never written from the files.
-    counts["course_sessions"] = _sync(
-        session,
-        CourseSession,
-        ({"id": s["id"], "course_id": c["id"], "starts_at": datetime.fromisoformat(str(s["starts_at"])),
-          "location": s["location"], "capacity": int(s["capacity"])} for c in courses for s in c["sessions"]),
-    )
+    counts["course_sessions"] = sample_runs(session, courses, now or datetime.now(timezone.utc))
     counts["report_categories"] = _sync(
         session,
         ReportCategory,

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from nuanxin import settings
+from nuanxin import knowledge, settings
 
 ROOT = settings.ROOT
 
@@ -38,7 +38,8 @@ def test_rasa_data_validate_is_clean() -> None:
         match = re.search(r"The utterance '(utter_[a-z_]+)' is not used in any story or rule", line)
         name = match.group(1) if match else None
         dynamic = name and any(name.startswith(p) for p in (
-            "utter_pending_", "utter_input_", "utter_policy_answer_", "utter_station_", "utter_location_",
+            "utter_form_resume_", "utter_training_about_",
+            "utter_input_", "utter_policy_answer_", "utter_station_", "utter_location_",
             "utter_safety_", "utter_ticket_status_", "utter_terminal_",
                 "utter_ask_"))  # utter_ask_<slot>: asked by the form itself
         if not (name and (f'"{name}"' in source or dynamic)):
@@ -47,14 +48,16 @@ def test_rasa_data_validate_is_clean() -> None:
 
 
 def test_every_dynamic_response_exists() -> None:
-    """utter_pending_<intent> and utter_input_<problem> are chosen at run time; each must be in the domain."""
+    """utter_form_resume_<form> and utter_input_<problem> are chosen at run time; each must be in the domain."""
     from nuanxin.fallback import Problem
 
     responses = {name for path in (ROOT / "domain").glob("*.yml")
                  for name in yaml.safe_load(path.read_text(encoding="utf-8")).get("responses", {})}
-    rules = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "nlu_data").glob("*.yml"))
-    pending = set(re.findall(r"intent: (\w+)\n\s+- action: action_capability_pending", rules))
-    assert pending and {f"utter_pending_{i}" for i in pending} <= responses
+    from actions.forms import PATIENT_FORMS
+
+    assert {f"utter_form_resume_{form}" for form in PATIENT_FORMS} <= responses
+    topics = knowledge.read_yaml("training.yml")["questions"]
+    assert {f"utter_training_about_{topic}" for topic in topics} <= responses
     assert {f"utter_input_{p.value}" for p in Problem if p is not Problem.TOO_LONG} <= responses
     assert "utter_input_too_long" in responses
     assert {"utter_policy_answer_district", "utter_policy_answer_national"} <= responses

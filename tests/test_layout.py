@@ -18,9 +18,9 @@ ROOT = settings.ROOT
 ADAPTERS = ("actions", "bot", "terminal")
 RUNTIME = ("nuanxin", *ADAPTERS)
 FORBIDDEN_IN_ADAPTERS = ("sqlalchemy", "nuanxin.models", "nuanxin.db", "alembic")
-# Not capabilities: what the front ends say by themselves, and the stand-in for capabilities not built yet.
-DOMAIN_WITHOUT_NLU = {"messaging", "pending"}
-ACTION_HELPERS = {"__init__", "conversation", "warmup", "pending"}
+# Not capabilities: what the front ends say by themselves.
+DOMAIN_WITHOUT_NLU = {"messaging"}
+ACTION_HELPERS = {"__init__", "conversation", "warmup"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -82,7 +82,8 @@ def test_a_less_certain_match_is_given_as_the_closest_with_staff_next_to_it(assi
 def test_answer_offers_related_questions_as_buttons(assistant: Assistant, sender: str) -> None:
     replies = assistant.say(sender, "没签劳动合同能加入工会吗")
     assert "可以加入工会" in texts(replies) and "全国性规定" in texts(replies)
-    related = payloads(replies)
+    step, *related = payloads(replies)  # a question about joining offers to apply at once, then related questions
+    assert step == "/apply_union"
     assert 1 <= len(related) <= 3 and all(p.startswith('/ask_policy{"policy_unit": ') for p in related)
     follow = texts(assistant.say(sender, related[0]))
     assert "来源：" in follow

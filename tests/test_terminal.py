@@ -86,9 +86,9 @@ def test_a_newcomer_chats_taps_numbered_buttons_and_types_questions(terminal: Te
     assert "可以加入工会" in reply and "您选了" not in reply
 
     reply = terminal.say("那要交钱吗")  # a follow-up on the same topic
-    assert "千分之五" in reply
+    assert "千分之五" in reply and "  1. 申请入会" in reply  # the answer offers to apply at once
 
-    reply = terminal.say("1")
+    reply = terminal.say("2")  # a related question
     assert "您选了：" in reply and "来源：" in reply
 
     reply = terminal.say("/位置 万象汇")  # a place in words stands in for the phone's location pin

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from nuanxin import db
+from nuanxin import db, knowledge
 from nuanxin.handoff import hotline
 from nuanxin.masking import mask, without_contact_details
 from nuanxin.models import UnansweredQuestion
@@ -139,3 +140,18 @@ def follow_up(question: str, last_unit_id: str | None) -> Answer:
     if not reply.sure or reply.best.unit.id == last_unit_id:
         return Answer(None, [])
     return Answer(reply.best.unit, reply.related, sure=True)
+
+
+@lru_cache(maxsize=1)
+def _next_steps() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for unit in knowledge.read_yaml("union.yml")["membership"]["offered_after"]:
+        found.setdefault(unit, []).append("apply_union")
+    for unit in knowledge.read_yaml("training.yml")["offered_after"]:
+        found.setdefault(unit, []).append("enroll_training")
+    return {unit: tuple(steps) for unit, steps in found.items()}
+
+
+def next_steps(unit_id: str) -> tuple[str, ...]:
+    """What the rider can do at once after this answer (intents: apply_union, enroll_training), from knowledge/."""
+    return _next_steps().get(unit_id, ())

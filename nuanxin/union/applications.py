@@ -51,7 +51,11 @@ def named_trade(text: str) -> str | None:
 
 
 def trade_of(text: str) -> tuple[str, str | None] | None:
-    """(industry, platform) from what the rider says they do: "美团骑手" → (快递外卖, 美团)."""
+    """(industry, platform) from what the rider says they do: "美团骑手" → (快递外卖, 美团); a platform's other
+    names count as the platform ("蜂鸟众包" → 饿了么)."""
+    for platform, aliases in knowledge.read_yaml("platforms.yml")["platforms"].items():
+        if any(alias in text for alias in aliases or ()):
+            text = f"{platform} {text}"
     for industry, words in _membership()["industries"].items():
         for word in words:
             if word in text:

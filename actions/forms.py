@@ -1,0 +1,193 @@
+"""What every form (union_form, training_form) does like a patient person: an answer is taken only when it is one;
+a question, a correction, a cancel or an emergency is left to its rule (the form rejects, the rule answers, the
+form asks again); three wrong answers in a row bring the hotline; a rider back after the session expired is
+asked whether to go on. The fields' checks are the core's; this module only reads the tracker."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import policy
+from actions.conversation import channel, entity
+from nuanxin import forms, people
+from nuanxin.handoff import hotline
+from nuanxin.policy import answers
+from nuanxin.union import applications, id_numbers
+
+EMERGENCIES = ("emergency_injury", "emergency_traffic", "emergency_fire", "emergency_crime", "emergency_fraud",
+               "emergency_self_harm")
+# Intents the forms' rules take over (nlu_data/forms.yml and each form's own cancel and emergency rules). Only
+# these may leave a form's question unanswered: anything else is read as an answer, so a form never waits
+# silently for a rule that does not exist.
+RULED = ("cancel", "cancel_training", "correct_field", *EMERGENCIES)
+LEAVING = (*RULED, "deny")  # deny: "算了" where a name is asked
+INTERRUPTIONS = ("ask_policy", "ask_hotline", "greet", "thank", "bot_challenge", "out_of_scope", "check_union",
+                 "check_training")
+MISSES = "form_misses"
+PAUSED = "paused_form"
+STUCK_AFTER = 3
+PATIENT_FORMS = ("union_form", "training_form")
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def text_of(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def answer(tracker: Tracker, slot: str, check: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """The latest message as the answer to `slot` when the form asked for it and the rider did not turn to
+    something a rule handles. A message that checks as an answer is one, whatever the classifier thought."""
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    intent, text = intent_of(tracker), text_of(tracker)
+    if intent in LEAVING:
+        return {}
+    if intent in INTERRUPTIONS and (check is None or check(text) is None):
+        return {}
+    return {slot: text}
+
+
+async def asked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+                check: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """A question typed where an answer was expected ("入会要交钱不", read by the classifier as a "no" perhaps):
+    answered from the policy knowledge, then the same question again. Intents with rules of their own go there."""
+    text = text_of(tracker)
+    if (tracker.get_slot("requested_slot") != slot or intent_of(tracker) in (*RULED, *INTERRUPTIONS)
+            or text.startswith("/") or not forms.is_question(text)
+            or (check is not None and await asyncio.to_thread(check, text) is not None)):
+        return {}
+    result = await asyncio.to_thread(answers.answer, tracker.sender_id, channel(tracker), text, None,
+                                     tracker.get_slot("policy_topic"))
+    topic = [e for e in policy.say(dispatcher, result) if e["name"] == policy.TOPIC_SLOT]
+    return {slot: None, **{e["name"]: e["value"] for e in topic}}
+
+
+def choice(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
+    """A yes/no question (consent, the summary): the buttons or their words; anything else is asked again."""
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    intent, said = intent_of(tracker), forms.yes_or_no(text_of(tracker))
+    if intent in ("affirm", "deny"):
+        return {slot: "yes" if intent == "affirm" else "no", MISSES: 0}
+    if intent == "correct_field" and said == "yes" and forms.correction(text_of(tracker)).field is None:
+        return {slot: said, MISSES: 0}  # "这回对了" after a correction: a yes, not another correction
+    if intent in LEAVING or intent in INTERRUPTIONS:
+        return {}
+    if said:
+        return {slot: said, MISSES: 0}
+    return missed(dispatcher, tracker, slot, "utter_form_yes_or_no")
+
+
+def confirmation(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
+    """The summary's question: yes submits; no asks what to change (a correction, or 取消)."""
+    answered = choice(dispatcher, tracker, slot)
+    if answered.get(slot) == "no":
+        dispatcher.utter_message(response="utter_form_what_to_change")
+        return {slot: None}
+    return answered
+
+
+def missed(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, problem: str) -> dict[str, Any]:
+    """Say what is expected; the third miss in a row also offers the hotline and the way out."""
+    misses = int(tracker.get_slot(MISSES) or 0) + 1
+    dispatcher.utter_message(response=problem)
+    if misses >= STUCK_AFTER:
+        dispatcher.utter_message(response="utter_form_stuck", **hotline.current())
+    return {slot: None, MISSES: misses}
+
+
+def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any,
+            check: Callable[[str], str | None], problem: str) -> dict[str, Any]:
+    """A form answer run through the core's check: the cleaned value, or asked again with `problem` said (None:
+    the message was answered otherwise and the question is simply asked again)."""
+    if value is None:
+        return {slot: None}
+    cleaned = check(str(value))
+    if cleaned is None:
+        return missed(dispatcher, tracker, slot, problem)
+    return {slot: cleaned, MISSES: 0}
+
+
+class ActionCorrectField(Action):
+    """"电话写错了，是…" / "名字改一下": that field only. With a value that checks, it is replaced and the form
+    shows the summary again when it was there; without one, the field is emptied and the form asks it next."""
+
+    Check = Callable[[str], "str | None"] | None
+    FIELDS: dict[str, dict[str, tuple[str, Check, str]]] = {  # form -> field -> (slot, check, problem response)
+        "union_form": {"name": ("union_name", people.valid_name, "utter_union_bad_name"),
+                       "phone": ("union_phone", people.valid_phone, "utter_union_bad_phone"),
+                       "id_number": ("union_id_number", id_numbers.checked_and_sealed, "utter_union_bad_id"),
+                       "occupation": ("union_occupation", applications.named_trade, "utter_union_bad_occupation"),
+                       "street": ("union_street", people.named_street, "utter_union_bad_street")},
+        "training_form": {"name": ("training_name", people.valid_name, "utter_training_bad_name"),
+                          "phone": ("training_phone", people.valid_phone, "utter_training_bad_phone"),
+                          "session": ("training_session", None, "utter_training_not_a_choice")},
+    }
+
+    def name(self) -> str:
+        return "action_correct_field"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        fields = self.FIELDS.get(tracker.active_loop.get("name") or "", {})
+        wanted = forms.correction(text_of(tracker))
+        if wanted.field not in fields:
+            dispatcher.utter_message(response="utter_form_which_field")
+            return []
+        slot, check, problem = fields[wanted.field]
+        confirming = [SlotSet(s, None) for s in ("union_confirmed", "training_confirmed")]
+        cleaned = (await asyncio.to_thread(check, wanted.value)) if check and wanted.value else None
+        if cleaned is None:
+            if wanted.value:
+                dispatcher.utter_message(response=problem)
+            dispatcher.utter_message(response="utter_form_field_again")
+            return [SlotSet(slot, None), *confirming]
+        dispatcher.utter_message(response="utter_form_field_changed")
+        return [SlotSet(slot, cleaned), SlotSet(MISSES, 0), *confirming]
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start, keeping the slots; a form left unfinished is not resumed silently: the rider who
+    comes back is asked whether to go on with it."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = [SessionStarted()]
+        if (domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(key, value) for key, value in tracker.slots.items()
+                       if value is not None and key not in ("requested_slot", PAUSED)]
+        unfinished = (tracker.active_loop or {}).get("name")
+        if unfinished in PATIENT_FORMS:
+            events.append(SlotSet(PAUSED, unfinished))
+            dispatcher.utter_message(response=f"utter_form_resume_{unfinished}")
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionResumeForm(Action):
+    """"继续" after the question above: the form goes on where it stopped; "不用了" forgets what was filled in."""
+
+    def name(self) -> str:
+        return "action_resume_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        paused = tracker.get_slot(PAUSED)
+        if paused not in PATIENT_FORMS:
+            dispatcher.utter_message(response="utter_form_nothing_to_resume")
+            return [SlotSet(PAUSED, None)]
+        if entity(tracker, "resume") == "no":
+            dispatcher.utter_message(response="utter_form_dropped")
+            slots = domain["forms"][paused]["required_slots"]
+            return [SlotSet(PAUSED, None), SlotSet(MISSES, 0), *[SlotSet(slot, None) for slot in slots]]
+        return [SlotSet(PAUSED, None), FollowupAction(paused)]

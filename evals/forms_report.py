@@ -1,0 +1,35 @@
+"""`make eval`, forms (`python -m evals.forms_report [-v] [--postgresql]`): the held-out union and training
+conversations (tests/data/forms_heldout.yml) through a freshly started assistant over a new database: the share
+completed correctly per flow (goal 0.90) and per pattern; `-v` lists what went wrong in each failed one."""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from evals import forms
+from harness.assistant import fresh_database, running_assistant
+
+GOAL = 0.90
+
+
+def main() -> None:
+    kind = "postgresql" if "--postgresql" in sys.argv else "sqlite"
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        for url in fresh_database(kind, tmp):
+            for assistant in running_assistant(url, tmp):
+                report = forms.evaluate(assistant, forms.conversations())
+    print(f"form conversations (held-out, {kind}): completed correctly (goal {GOAL:.2f})")
+    for flow, (right, total) in report.by_flow.items():
+        print(f"    {flow:<22} {right:>3} / {total:<3} = {right / total:.3f}")
+    print("  by pattern (conversations right / all):")
+    for pattern, (right, total) in report.by_pattern.items():
+        print(f"    {pattern:<22} {right:>3} / {total:<3}")
+    if "-v" in sys.argv:
+        for cid, problem in report.failures:
+            print(f"  FAIL {cid}: {problem}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Vocational training: the catalogue of upcoming runs and enrollment with seats, waitlist, offers and reminders."""
