@@ -35,6 +35,7 @@ eval: model
 	$(PY) -m evals.report_report models/current.tar.gz
 	$(PY) -m evals.conversation_report
 	$(PY) -m evals.forms_report
+	$(PY) -m evals.forms_report --second
 
 # How nuanxin/policy/search.py's constants were chosen (tuning questions only; see README).
 tune: install

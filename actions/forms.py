@@ -5,7 +5,7 @@ asked whether to go on. The fields' checks are the core's; this module only read
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
@@ -56,16 +56,22 @@ def answer(tracker: Tracker, slot: str, check: Callable[[str], str | None] | Non
 
 async def asked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
                 check: Callable[[str], str | None] | None = None) -> dict[str, Any]:
-    """A question typed where an answer was expected ("入会要交钱不", read by the classifier as a "no" perhaps):
-    answered from the policy knowledge, then the same question again. Intents with rules of their own go there."""
+    """Not the answer but something beside it, whatever the classifier made of it: a correction of another field
+    ("平台说错了 我跑的饿了么"), or a question ("入会要交钱不", read as a "no" perhaps) answered from the policy
+    knowledge; then the same question again. Intents with rules of their own go there."""
     text = text_of(tracker)
     if (tracker.get_slot("requested_slot") != slot or intent_of(tracker) in (*RULED, *INTERRUPTIONS)
-            or text.startswith("/") or not forms.is_question(text)
-            or (check is not None and await asyncio.to_thread(check, text) is not None)):
+            or text.startswith("/") or (check is not None and await asyncio.to_thread(check, text) is not None)):
+        return {}
+    wanted = forms.correction(text)
+    form = (tracker.active_loop or {}).get("name") or ""
+    if wanted.cued and wanted.field in FIELDS.get(form, {}) and FIELDS[form][wanted.field][0] != slot:
+        return await corrected(dispatcher, form, wanted) or {}  # "等下 平台说错了 我跑的饿了么", classified otherwise
+    if not forms.is_question(text):
         return {}
     result = await asyncio.to_thread(answers.answer, tracker.sender_id, channel(tracker), text, None,
                                      tracker.get_slot("policy_topic"))
-    topic = [e for e in policy.say(dispatcher, result) if e["name"] == policy.TOPIC_SLOT]
+    topic = [e for e in policy.say(dispatcher, result, next_steps=False) if e["name"] == policy.TOPIC_SLOT]
     return {slot: None, **{e["name"]: e["value"] for e in topic}}
 
 
@@ -115,42 +121,50 @@ def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value
     return {slot: cleaned, MISSES: 0}
 
 
-class ActionCorrectField(Action):
-    """"电话写错了，是…" / "名字改一下": that field only. With a value that checks, it is replaced and the form
-    shows the summary again when it was there; without one, the field is emptied and the form asks it next."""
+Check = Callable[[str], Optional[str]]
+FIELDS: dict[str, dict[str, tuple[str, Optional[Check], str]]] = {  # form -> field -> (slot, check, problem)
+    "union_form": {"name": ("union_name", people.valid_name, "utter_union_bad_name"),
+                   "phone": ("union_phone", people.valid_phone, "utter_union_bad_phone"),
+                   "id_number": ("union_id_number", id_numbers.checked_and_sealed, "utter_union_bad_id"),
+                   "occupation": ("union_occupation", applications.named_trade, "utter_union_bad_occupation"),
+                   "street": ("union_street", people.named_street, "utter_union_bad_street")},
+    "training_form": {"name": ("training_name", people.valid_name, "utter_training_bad_name"),
+                      "phone": ("training_phone", people.valid_phone, "utter_training_bad_phone"),
+                      "session": ("training_session", None, "utter_training_not_a_choice")},
+}
+CONFIRMED = ("union_confirmed", "training_confirmed")
 
-    Check = Callable[[str], "str | None"] | None
-    FIELDS: dict[str, dict[str, tuple[str, Check, str]]] = {  # form -> field -> (slot, check, problem response)
-        "union_form": {"name": ("union_name", people.valid_name, "utter_union_bad_name"),
-                       "phone": ("union_phone", people.valid_phone, "utter_union_bad_phone"),
-                       "id_number": ("union_id_number", id_numbers.checked_and_sealed, "utter_union_bad_id"),
-                       "occupation": ("union_occupation", applications.named_trade, "utter_union_bad_occupation"),
-                       "street": ("union_street", people.named_street, "utter_union_bad_street")},
-        "training_form": {"name": ("training_name", people.valid_name, "utter_training_bad_name"),
-                          "phone": ("training_phone", people.valid_phone, "utter_training_bad_phone"),
-                          "session": ("training_session", None, "utter_training_not_a_choice")},
-    }
+
+async def corrected(dispatcher: CollectingDispatcher, form: str, wanted: forms.Correction) -> dict[str, Any] | None:
+    """That field only: replaced when the new value checks (and the summary shows it again), else emptied so that
+    the form asks it next. None when the rider did not say which field of this form."""
+    if wanted.field not in FIELDS.get(form, {}):
+        return None
+    slot, check, problem = FIELDS[form][wanted.field]
+    confirming = {s: None for s in CONFIRMED}
+    cleaned = (await asyncio.to_thread(check, wanted.value)) if check and wanted.value else None
+    if cleaned is None:
+        if wanted.value and wanted.field != "session":
+            dispatcher.utter_message(response=problem)
+        dispatcher.utter_message(response="utter_form_field_again")
+        return {slot: None, **confirming}
+    dispatcher.utter_message(response="utter_form_field_changed")
+    return {slot: cleaned, MISSES: 0, **confirming}
+
+
+class ActionCorrectField(Action):
+    """"电话写错了，是…" / "名字改一下" (the correct_field intent, after the form stepped aside for its rule)."""
 
     def name(self) -> str:
         return "action_correct_field"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        fields = self.FIELDS.get(tracker.active_loop.get("name") or "", {})
-        wanted = forms.correction(text_of(tracker))
-        if wanted.field not in fields:
+        changes = await corrected(dispatcher, tracker.active_loop.get("name") or "", forms.correction(text_of(tracker)))
+        if changes is None:
             dispatcher.utter_message(response="utter_form_which_field")
             return []
-        slot, check, problem = fields[wanted.field]
-        confirming = [SlotSet(s, None) for s in ("union_confirmed", "training_confirmed")]
-        cleaned = (await asyncio.to_thread(check, wanted.value)) if check and wanted.value else None
-        if cleaned is None:
-            if wanted.value:
-                dispatcher.utter_message(response=problem)
-            dispatcher.utter_message(response="utter_form_field_again")
-            return [SlotSet(slot, None), *confirming]
-        dispatcher.utter_message(response="utter_form_field_changed")
-        return [SlotSet(slot, cleaned), SlotSet(MISSES, 0), *confirming]
+        return [SlotSet(slot, value) for slot, value in changes.items()]
 
 
 class ActionSessionStart(Action):

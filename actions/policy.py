@@ -44,11 +44,12 @@ class ActionAnswerPolicy(Action):
         else:
             result = await asyncio.to_thread(answers.answer, tracker.sender_id, conversation.channel(tracker), text,
                                              unit_id, tracker.get_slot(TOPIC_SLOT))
-        return say(dispatcher, result)
+        return say(dispatcher, result, next_steps=not (tracker.active_loop or {}).get("name"))
 
 
-def say(dispatcher: CollectingDispatcher, result: answers.Answer) -> list[dict[str, Any]]:
-    """The answer with its source and related questions, or "not sure" with the hotline; the topic it leaves."""
+def say(dispatcher: CollectingDispatcher, result: answers.Answer, next_steps: bool = True) -> list[dict[str, Any]]:
+    """The answer with its source and related questions, or "not sure" with the hotline; the topic it leaves.
+    `next_steps` (申请入会 under "骑手能入会吗") are left out while a form is being filled in."""
     unit = result.unit
     if unit is None:
         # Not sure is not an answer: say so, and offer the closest reviewed questions, if any, to pick from.
@@ -58,7 +59,7 @@ def say(dispatcher: CollectingDispatcher, result: answers.Answer) -> list[dict[s
         return [SlotSet("topic", None), SlotSet("awaiting", None)]  # rules name both (nlu_data/policy.yml)
     # The title says which question is answered, so a rider can tell at once when it is not theirs.
     steps = [{"title": responses.text(STEP_BUTTONS[intent]), "payload": f"/{intent}"}
-             for intent in answers.next_steps(unit.id)]  # "骑手能入会吗" → 申请入会 at once
+             for intent in (answers.next_steps(unit.id) if next_steps else ())]
     dispatcher.utter_message(response=f"utter_policy_answer_{unit.scope}", title=unit.title, answer=unit.answer,
                              source=unit.source, buttons=steps + [_button(u) for u in result.related])
     if not result.sure:

@@ -1,4 +1,4 @@
-"""The two forms end to end (tests/data/forms_heldout.yml, written apart from the training data): each conversation
+"""The two forms end to end (tests/data/forms_heldout*.yml, written apart from the training data): each conversation
 is played through the running assistant as a rider would — typed text, taps on the buttons it was shown, a day
 passing — and counts as completed correctly when every checked turn is right (an emergency's number first, a
 question answered with the form going on, the hotline at the third wrong answer, a lookup naming what it should),
@@ -24,6 +24,7 @@ from nuanxin.settings import ROOT
 from nuanxin.training.enrollment import HOLDS_SEAT, LIVE
 
 HELDOUT = ROOT / "tests" / "data" / "forms_heldout.yml"
+HELDOUT2 = ROOT / "tests" / "data" / "forms_heldout2.yml"
 FORMS = {"union": "union_form", "training": "training_form"}
 # What shows that a question typed in the middle of a form was answered (and not taken as a wrong answer).
 ANSWERS = ("action_answer_policy", "utter_policy_answer_", "action_give_hotline", "action_union_status", "action_training_mine",
@@ -55,6 +56,15 @@ def _button(replies: list[dict], tap: Any) -> str | None:
     if tap == "apply":
         return next((p for p in buttons if p == "/apply_union"), None)
     raise ValueError(f"unknown tap {tap!r}")
+
+
+def _already(tracker: dict[str, Any], tap: Any) -> bool:
+    """A tap the rider's typed words made unnecessary: the application already open, or the course already chosen."""
+    form = (tracker.get("active_loop") or {}).get("name")
+    if tap == "apply":
+        return form == FORMS["union"]
+    chosen = (tracker.get("slots") or {}).get("training_session") or ""
+    return isinstance(tap, dict) and form == FORMS["training"] and chosen.startswith(f"{tap['course']}-")
 
 
 def _seats(database_url: str, course: str, fill: bool) -> None:
@@ -133,9 +143,8 @@ def play(assistant: Assistant, conversation: dict[str, Any], show: bool = False)
         message = turn.get("user")
         if message is None:
             message = _button(replies, turn["tap"])
-            if message is None and turn["tap"] == "apply" and (assistant.tracker(sender).get(
-                    "active_loop") or {}).get("name") == FORMS["union"]:
-                continue  # the application had started without the offer: nothing to tap
+            if message is None and _already(assistant.tracker(sender), turn["tap"]):
+                continue  # the form had started from the rider's words: nothing left to tap
             if message is None:
                 problem = problem or f"no button {turn['tap']!r} to tap"
                 continue

@@ -21,8 +21,8 @@ ID_NUMBER = re.compile(r"\d{6}\s?\d{8}\s?\d{3}[\dXx]")
 
 
 NO = re.compile(r"不用|不要|不同意|不行|不对|不是|不想|不了|别|算了|没有")
-YES = re.compile(r"^(?:好|行|对|是|嗯|可以|同意|确认|确定|提交|没问题|没错|ok|yes|可|中|要)|提交吧|没问题|同意|对了|没错"
-                 r"|可以了|就这样|没毛病", re.I)
+YES = re.compile(r"^(?:好|行|对|是|嗯|可以|同意|确认|确定|提交|没问题|没错|ok|yes|可|中|要)"
+                 r"|提交吧|没问题|同意|对了|没错|可以了|就这样|没毛病", re.I)
 
 
 QUESTION = re.compile(r"[吗呢么嘛?？]\s*$|[不没]\s*[?？]?\s*$|什么|啥|怎么|咋|多少|哪|几[点号天个]"
@@ -45,19 +45,26 @@ def yes_or_no(text: str) -> str | None:
     return "yes" if YES.search(text) else None
 
 
+CUE = re.compile(r"错|改|不对|不是|换")
+
+
 @dataclass(frozen=True)
 class Correction:
     field: str | None  # None: the rider did not say which
     value: str | None  # None: no new value given ("名字改一下"): the field is asked again
+    cued: bool = False  # the words say it is a correction ("写错了", "改成"), not just a field's name
 
 
 def correction(text: str) -> Correction:
     """"电话写错了，是13912345678" → (phone, 13912345678); "名字改一下" → (name, None)."""
     field = next((name for name, words in FIELD_WORDS if any(w in text for w in words)), None)
+    cued = bool(CUE.search(text))
     if (number := ID_NUMBER.search(text)) and field in (None, "id_number"):
-        return Correction("id_number", number.group(0))
+        return Correction("id_number", number.group(0), cued)
     if (number := PHONE.search(text)) and field in (None, "phone"):
-        return Correction("phone", number.group(0))
+        return Correction("phone", number.group(0), cued)
     after = VALUE_AFTER.search(text)  # the last separator: "不是东湖，是青禾" → 青禾
     value = re.sub(r"[。.!！~～，,\s]+$", "", after.group(1)).strip() if after else ""
-    return Correction(field, value or None)
+    if not value and cued and field:  # "街道不对 我主要在万象街道跑": the new value is among the words
+        value = text
+    return Correction(field, value or None, cued)

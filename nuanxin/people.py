@@ -6,12 +6,12 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nuanxin import db
+from nuanxin import db, forms
 from nuanxin.models import Person, Street, utcnow
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,15}$")
 # A question typed where a name was asked ("那要钱吗") is not a name.
-NOT_IN_NAMES = re.compile(r"[吗呢么嘛啥哪咋]|什么|怎么|多少|不是|可以|知道|报名|培训|工会|取消")
+NOT_IN_NAMES = re.compile(r"[吗呢么嘛啥哪咋]|什么|怎么|多少|不是|可以|知道|报名|培训|工会|取消|改一下|错了|写错|不对")
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 
 
@@ -35,7 +35,9 @@ PHONE_IN_TEXT = re.compile(r"(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}")
 def valid_name(text: str) -> str | None:
     """"我叫吴海涛" → 吴海涛; a question or anything but 2–15 Chinese characters is no name."""
     name = NAME_SAID.sub("", re.sub(r"[\s。.!！~～]+", "", text))
-    return name if NAME.match(name) and not NOT_IN_NAMES.search(name) else None
+    if forms.is_question(text) or NOT_IN_NAMES.search(name):
+        return None
+    return name if NAME.match(name) else None
 
 
 def valid_phone(text: str) -> str | None:

@@ -16,13 +16,19 @@ from nuanxin.models import ConversationEvent
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_a_restart_in_the_middle_of_a_form_resumes_it(kind: str, tmp_path: Path) -> None:
-    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    sender, learner = f"restart-{uuid.uuid4().hex[:8]}", f"restart-{uuid.uuid4().hex[:8]}"
     for url in fresh_database(kind, tmp_path):
         for assistant in running_assistant(url, tmp_path):
             assert "什么问题" in texts(assistant.say(sender, "我要上报"))
             assert "在哪里" in texts(assistant.say(sender, "路灯坏了一排"))
+            assistant.say(learner, "有什么培训")
+            assistant.say(learner, "报第二个")
+            assistant.say(learner, "/affirm")
+            assert "手机号" in texts(assistant.say(learner, "刘洋"))
             assistant.stop()  # both processes: nothing of the conversation is left in memory
             assistant.start()
+            enrolling = texts(assistant.say(learner, "13700001234"))
+            assert "刘*" in enrolling and "137****1234" in enrolling  # the enrollment went on at the same question
             reply = texts(assistant.say(sender, "人民路和建设路路口"))
             assert "照片" in reply  # the same form, at the next question: what and where were kept
             summary = texts(assistant.say(sender, "不用了"))
