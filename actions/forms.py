@@ -5,11 +5,13 @@ asked whether to go on. The fields' checks are the core's; this module only read
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import policy
 from actions.conversation import channel, entity
@@ -20,16 +22,17 @@ from nuanxin.union import applications, id_numbers
 
 EMERGENCIES = ("emergency_injury", "emergency_traffic", "emergency_fire", "emergency_crime", "emergency_fraud",
                "emergency_self_harm")
-# Intents the forms' rules take over (nlu_data/forms.yml and each form's own cancel and emergency rules). Only
-# these may leave a form's question unanswered: anything else is read as an answer, so a form never waits
-# silently for a rule that does not exist.
+# The intents a form steps aside for (it rejects, and a rule conditioned on the form answers and returns to it):
+# cancelling, a correction, an emergency (RULED, plus deny where a text answer is asked: "算了"), and the
+# questions in INTERRUPTIONS. Every one has a rule for every patient form (tests/test_domain.py holds this);
+# anything else is read as an answer, so a form never waits silently for a rule that does not exist.
 RULED = ("cancel", "cancel_training", "correct_field", *EMERGENCIES)
-LEAVING = (*RULED, "deny")  # deny: "算了" where a name is asked
+LEAVING = (*RULED, "deny")
 INTERRUPTIONS = ("ask_policy", "ask_hotline", "greet", "thank", "bot_challenge", "out_of_scope", "check_union",
-                 "check_training")
+                 "check_training", "accept_training_offer", "decline_training_offer")
+SURE = 0.6  # a yes or no the classifier is this sure of counts even without the usual words ("行吧同意")
 MISSES = "form_misses"
 PAUSED = "paused_form"
-STUCK_AFTER = 3
 PATIENT_FORMS = ("union_form", "training_form")
 
 
@@ -80,8 +83,9 @@ def choice(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dic
     if tracker.get_slot("requested_slot") != slot:
         return {}
     intent, said = intent_of(tracker), forms.yes_or_no(text_of(tracker))
-    if intent in ("affirm", "deny"):
-        return {slot: "yes" if intent == "affirm" else "no", MISSES: 0}
+    sure = (tracker.latest_message.get("intent") or {}).get("confidence", 0) >= SURE or text_of(tracker).startswith("/")
+    if intent in ("affirm", "deny") and (said or sure):  # a name read as a shaky "yes" is no consent
+        return {slot: said or ("yes" if intent == "affirm" else "no"), MISSES: 0}
     if intent == "correct_field" and said == "yes" and forms.correction(text_of(tracker)).field is None:
         return {slot: said, MISSES: 0}  # "这回对了" after a correction: a yes, not another correction
     if intent in LEAVING or intent in INTERRUPTIONS:
@@ -104,7 +108,7 @@ def missed(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, proble
     """Say what is expected; the third miss in a row also offers the hotline and the way out."""
     misses = int(tracker.get_slot(MISSES) or 0) + 1
     dispatcher.utter_message(response=problem)
-    if misses >= STUCK_AFTER:
+    if forms.stuck(misses):
         dispatcher.utter_message(response="utter_form_stuck", **hotline.current())
     return {slot: None, MISSES: misses}
 
@@ -167,9 +171,28 @@ class ActionCorrectField(Action):
         return [SlotSet(slot, value) for slot, value in changes.items()]
 
 
+class PatientFormValidation(FormValidationAction, ABC):
+    """A form's validation that keeps the slots its extractions set beside the form's own (the miss counter, the
+    runs last listed, the policy topic of a question answered on the way), which rasa_sdk would drop."""
+
+    KEPT = (MISSES, "training_shown", "policy_topic")
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract here, so that the action server registers only the forms' own validations."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[dict[str, Any]]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        named = {event["name"] for event in events}
+        return events + [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()
+                         if slot in self.KEPT and slot not in named]
+
+
 class ActionSessionStart(Action):
     """Rasa's session start, keeping the slots; a form left unfinished is not resumed silently: the rider who
-    comes back is asked whether to go on with it."""
+    comes back is asked whether to go on with it. What a form left behind otherwise (answers, consent, misses) is
+    not carried into the new session: a form asked about once and not taken up is forgotten."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -177,10 +200,12 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = [SessionStarted()]
+        unfinished = (tracker.active_loop or {}).get("name")
+        kept = set(domain["forms"][unfinished]["required_slots"]) if unfinished in PATIENT_FORMS else set()
+        forgotten = {slot for form in PATIENT_FORMS for slot in domain["forms"][form]["required_slots"]} - kept
         if (domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True):
             events += [SlotSet(key, value) for key, value in tracker.slots.items()
-                       if value is not None and key not in ("requested_slot", PAUSED)]
-        unfinished = (tracker.active_loop or {}).get("name")
+                       if value is not None and key not in ("requested_slot", PAUSED, MISSES, *forgotten)]
         if unfinished in PATIENT_FORMS:
             events.append(SlotSet(PAUSED, unfinished))
             dispatcher.utter_message(response=f"utter_form_resume_{unfinished}")

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel, entity
-from actions.forms import checked
+from actions.forms import MISSES, checked
 from nuanxin import responses
 from nuanxin.messaging import contract
 from nuanxin.report import categories, filing, intake, members, workflow
@@ -334,7 +334,7 @@ class ActionCancelReport(Action):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         registering = tracker.active_loop_name == "grid_member_form"
         dispatcher.utter_message(response="utter_member_cancelled" if registering else "utter_report_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None),
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(MISSES, 0),
                 *[SlotSet(slot, None) for slot in (*FORM_SLOTS, *MEMBER_SLOTS)]]
 
 
@@ -421,7 +421,7 @@ class ActionRegisterGridMember(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        cleared = [SlotSet(slot, None) for slot in MEMBER_SLOTS]
+        cleared = [SlotSet(slot, None) for slot in MEMBER_SLOTS] + [SlotSet(MISSES, 0)]
         values = {slot: tracker.get_slot(slot) or "" for slot in MEMBER_SLOTS}
         if values["member_consent"] != "yes":
             dispatcher.utter_message(response="utter_member_declined")

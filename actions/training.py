@@ -6,13 +6,14 @@ import asyncio
 import json
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel, entity
-from actions.forms import MISSES, RULED, answer, asked, checked, choice, confirmation, intent_of, missed, text_of
+from actions.forms import (MISSES, RULED, PatientFormValidation, answer, asked, checked, choice, confirmation,
+                           intent_of, missed, text_of)
 from nuanxin import masking, responses
 from nuanxin.handoff import hotline
 from nuanxin.training import catalogue, enrollment
@@ -59,7 +60,7 @@ class ActionTrainingCatalogue(Action):
         return [*events, SlotSet("topic", "training" if events[0]["value"] else None)]
 
 
-class ValidateTrainingForm(FormValidationAction):
+class ValidateTrainingForm(PatientFormValidation):
     """Which run (a button, or typed: "第二个", "急救那个", "下周六那场"), consent, name, phone, the summary."""
 
     def name(self) -> str:
@@ -67,7 +68,7 @@ class ValidateTrainingForm(FormValidationAction):
 
     async def extract_training_session(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
-        carried = entity(tracker, "training_session")
+        carried = entity(tracker, "training_session") if intent_of(tracker) == "choose_training" else None
         if carried:  # a catalogue button, also one tapped in the middle of the form: the rider changes the run
             return {"training_session": carried, "training_confirmed": None}
         activating = not tracker.active_loop
@@ -188,7 +189,7 @@ class ActionAskTrainingConfirmed(Action):
 
 
 def _cleared() -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in SLOTS] + [SlotSet(MISSES, 0), SlotSet("topic", None)]
+    return [SlotSet(slot, None) for slot in SLOTS] + [SlotSet(MISSES, 0), SlotSet("topic", None), SlotSet(SHOWN, None)]
 
 
 class ActionSubmitTraining(Action):
@@ -198,12 +199,12 @@ class ActionSubmitTraining(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         values = {slot: tracker.get_slot(slot) or "" for slot in SLOTS}
-        if values["training_consent"] != "yes":
+        if values["training_consent"] != "yes":  # declined at the notice: nothing was asked or is sent
             dispatcher.utter_message(response="utter_training_declined")
             return _cleared()
         booked = await asyncio.to_thread(
             enrollment.enroll, channel(tracker), tracker.sender_id, values["training_session"],
-            values["training_name"], values["training_phone"], True)
+            values["training_name"], values["training_phone"], values["training_consent"] == "yes")
         if booked is None:
             dispatcher.utter_message(response="utter_training_failed")
         elif booked.existing:

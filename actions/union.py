@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel, entity
-from actions.forms import MISSES, answer, asked, checked, choice, confirmation
+from actions.forms import MISSES, PatientFormValidation, answer, asked, checked, choice, confirmation
 from nuanxin import masking, responses
 from nuanxin.union import applications, id_numbers
 
@@ -33,7 +33,7 @@ class ActionUnionIntro(Action):
         return [SlotSet("topic", "union")]  # a yes next applies
 
 
-class ValidateUnionForm(FormValidationAction):
+class ValidateUnionForm(PatientFormValidation):
     """Consent first; each field checked as it comes and shown back masked in the summary."""
 
     def name(self) -> str:

@@ -27,8 +27,8 @@ HELDOUT = ROOT / "tests" / "data" / "forms_heldout.yml"
 HELDOUT2 = ROOT / "tests" / "data" / "forms_heldout2.yml"
 FORMS = {"union": "union_form", "training": "training_form"}
 # What shows that a question typed in the middle of a form was answered (and not taken as a wrong answer).
-ANSWERS = ("action_answer_policy", "utter_policy_answer_", "action_give_hotline", "action_union_status", "action_training_mine",
-           "utter_training_about_", "utter_iamabot")
+ANSWERS = ("action_answer_policy", "utter_policy_answer_", "action_give_hotline", "action_union_status",
+           "action_training_mine", "utter_training_about_", "utter_iamabot")
 ID_TYPED = re.compile(r"\d{17}[\dXx]")
 
 
@@ -132,6 +132,14 @@ def play(assistant: Assistant, conversation: dict[str, Any], show: bool = False)
     full = (conversation.get("setup") or {}).get("full")
     if full:
         _seats(assistant.database_url, full, fill=True)
+    try:
+        return _play(assistant, conversation, sender, show)
+    finally:
+        if full:
+            _seats(assistant.database_url, full, fill=False)
+
+
+def _play(assistant: Assistant, conversation: dict[str, Any], sender: str, show: bool) -> str | None:
     replies: list[dict] = []
     problem = None
     typed_ids: set[str] = set()
@@ -163,10 +171,7 @@ def play(assistant: Assistant, conversation: dict[str, Any], show: bool = False)
         text = "\n".join(r.get("text", "") for r in replies)
         echoed = [i for i in typed_ids if i in text.replace(" ", "")]
         problem = problem or (f"ID number shown: {message}" if echoed else None)
-    problem = problem or _check_outcome(assistant.database_url, sender, conversation["outcome"])
-    if full:
-        _seats(assistant.database_url, full, fill=False)
-    return problem
+    return problem or _check_outcome(assistant.database_url, sender, conversation["outcome"])
 
 
 def evaluate(assistant: Assistant, items: list[dict[str, Any]]) -> FormsReport:

@@ -40,9 +40,19 @@ def yes_or_no(text: str) -> str | None:
     text = text.strip()
     if len(text) > 12:
         return None
+    if re.search(r"没有?问题|没毛病|没错", text):
+        return "yes"
     if NO.search(text):
         return "no"
     return "yes" if YES.search(text) else None
+
+
+STUCK_AFTER = 3  # wrong answers in a row before the hotline is offered
+
+
+def stuck(misses: int) -> bool:
+    """Enough wrong answers in a row that a person should offer another way: the hotline, or leaving."""
+    return misses >= STUCK_AFTER
 
 
 CUE = re.compile(r"错|改|不对|不是|换")

@@ -11,8 +11,16 @@ from nuanxin.models import Person, Street, utcnow
 
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,15}$")
 # A question typed where a name was asked ("那要钱吗") is not a name.
-NOT_IN_NAMES = re.compile(r"[吗呢么嘛啥哪咋]|什么|怎么|多少|不是|可以|知道|报名|培训|工会|取消|改一下|错了|写错|不对")
+NOT_IN_NAMES = re.compile(r"[吗呢么嘛啥哪咋]|什么|怎么|多少|不是|可以|知道|报名|培训|工会|取消|改一下|错了|写错|不对"
+                          r"|收到|继续|骑手|外卖|快递|司机|主播|小哥")
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+
+
+def find(session: Session, channel: str, external_id: str) -> Person | None:
+    """The person, when they were ever stored; a lookup creates no one."""
+    return session.execute(
+        select(Person).where(Person.channel == channel, Person.external_id == external_id)
+    ).scalar_one_or_none()
 
 
 def get_or_create(session: Session, channel: str, external_id: str) -> Person:
@@ -29,13 +37,12 @@ def get_or_create(session: Session, channel: str, external_id: str) -> Person:
 
 
 NAME_SAID = re.compile(r"^(?:我叫|我是|名字叫|名字是|姓名是|姓名|名字|叫)[：:]?")
-PHONE_IN_TEXT = re.compile(r"(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}")
 
 
 def valid_name(text: str) -> str | None:
     """"我叫吴海涛" → 吴海涛; a question or anything but 2–15 Chinese characters is no name."""
     name = NAME_SAID.sub("", re.sub(r"[\s。.!！~～]+", "", text))
-    if forms.is_question(text) or NOT_IN_NAMES.search(name):
+    if forms.is_question(text) or forms.yes_or_no(text) or NOT_IN_NAMES.search(name):  # "好的" is no name
         return None
     return name if NAME.match(name) else None
 
@@ -43,10 +50,10 @@ def valid_name(text: str) -> str | None:
 def valid_phone(text: str) -> str | None:
     """A mainland mobile number, also inside words ("我手机139 1234 5678")."""
     text = text.translate(str.maketrans("０１２３４５６７８９＋", "0123456789+"))
-    found = PHONE_IN_TEXT.search(text)
+    found = forms.PHONE.search(text)
     if found and len(re.sub(r"\D", "", text)) == len(re.sub(r"\D", "", found.group(0))):
         text = found.group(0)  # the only number in the message
-    digits = re.sub(r"[\s\-]", "", text.translate(str.maketrans("０１２３４５６７８９＋", "0123456789+")))
+    digits = re.sub(r"[\s\-]", "", text)
     return digits[-11:] if MOBILE.match(digits) else None
 
 

@@ -68,3 +68,19 @@ def test_training_files_have_only_known_sections() -> None:
     for path in (ROOT / "nlu_data").glob("*.yml"):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(doc) <= {"version", "nlu", "rules", "stories"}, (path.name, set(doc))
+
+
+def test_every_intent_a_form_steps_aside_for_has_a_rule_that_returns_to_it() -> None:
+    """A form that rejects a message waits silently unless a rule conditioned on it takes the intent."""
+    from actions.forms import INTERRUPTIONS, PATIENT_FORMS, RULED
+
+    rules = [rule for path in (ROOT / "nlu_data").glob("*.yml")
+             for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []]
+    for form in PATIENT_FORMS:
+        taken = set()
+        for rule in rules:
+            if {"active_loop": form} not in (rule.get("condition") or []):
+                continue
+            for step in rule["steps"]:
+                taken |= {step["intent"]} if "intent" in step else {o["intent"] for o in step.get("or", [])}
+        assert {*RULED, *INTERRUPTIONS, "deny"} <= taken, (form, {*RULED, *INTERRUPTIONS, "deny"} - taken)

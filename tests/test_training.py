@@ -92,13 +92,13 @@ def test_next_week_means_the_calendar_week_after_this_one(db_url: str, monkeypat
     monkeypatch.setenv("DATABASE_URL", db_url)
     today = datetime.now(CHINA_TIME).date()
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-    found = catalogue.listing("下周有什么课", limit=100)
+    found = catalogue.listing("下周有什么课", limit=100)  # the sample runs (+3 … +12 days) always reach next week
     with db.session_scope(db_url) as session:
         days = {session.get(CourseSession, r.id).starts_at for r in found.runs}
-    if found.matched:
-        assert all(monday <= catalogue.aware(d).astimezone(CHINA_TIME).date() < monday + timedelta(days=7)
-                   for d in days)
-    assert catalogue.listing("有没有外星语的课").runs  # nothing fits: every run is shown, and the reply says so
+    assert found.matched and days
+    assert all(monday <= catalogue.aware(d).astimezone(CHINA_TIME).date() < monday + timedelta(days=7) for d in days)
+    nothing = catalogue.listing("明天有课吗")  # no sample run is tomorrow: every run is shown, and the reply says so
+    assert not nothing.matched and nothing.runs and nothing.filters.words() == "明天"
 
 
 def test_a_typed_choice_means_one_run(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +155,7 @@ def test_a_declined_offer_passes_on_and_the_last_seat_returns_to_the_pool(db_url
         assert session.get(CourseSession, run).seats_taken == 0
 
 
-def test_a_reminder_the_day_before_is_sent_once(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reminder_the_day_before_is_sent_once_in_the_morning(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     run = _run(capacity=5, days=3)
     rider, = _riders(1)
@@ -164,6 +164,7 @@ def test_a_reminder_the_day_before_is_sent_once(db_url: str, monkeypatch: pytest
         starts = catalogue.aware(session.get(CourseSession, run).starts_at)
     day_before = (starts.astimezone(CHINA_TIME) - timedelta(days=1)).replace(hour=9, minute=0)
     assert enrollment.send_reminders(day_before - timedelta(days=1)) == 0  # two days before: not yet
+    assert enrollment.send_reminders(day_before.replace(hour=0, minute=30)) == 0  # not in the night
     with ThreadPoolExecutor(max_workers=4) as pool:  # the scheduler running twice at once
         sent = sum(pool.map(lambda _: enrollment.send_reminders(day_before), range(4)))
     assert sent == 1 and enrollment.send_reminders(day_before + timedelta(hours=3)) == 0
@@ -171,6 +172,46 @@ def test_a_reminder_the_day_before_is_sent_once(db_url: str, monkeypatch: pytest
         reminders = session.execute(select(OutboxMessage).where(
             OutboxMessage.recipient == rider, OutboxMessage.dedupe_key.like("training-reminder:%"))).scalars().all()
         assert len(reminders) == 1 and "明天开课" in reminders[0].payload
+
+
+def test_nothing_changes_once_a_run_has_started_and_an_offer_never_outlasts_the_start(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    run = _run(capacity=1, days=2)
+    a, b, c = _riders(3)
+    for i, rider in enumerate((a, b, c)):
+        enrollment.enroll("rest", rider, run, "张伟", _phone(40 + i), consent=True)
+    with db.session_scope(db_url) as session:
+        starts = catalogue.aware(session.get(CourseSession, run).starts_at)
+    enrollment.cancel("rest", a, run, now=starts - timedelta(hours=2))  # two hours before: b is offered the seat
+    offered = [p for p in _places(db_url, run) if p.status == Place.OFFERED.value]
+    assert len(offered) == 1 and catalogue.aware(offered[0].offer_expires_at) == starts  # not 24 hours
+    after = starts + timedelta(minutes=5)
+    assert enrollment.answer_offer("rest", b, run, accept=True, now=after) is None
+    assert enrollment.cancel("rest", b, run, now=after).done is None
+    assert enrollment.expire_offers(after) == 1  # b's offer lapsed at the start: the seat is released, c not asked
+    assert [p.status for p in _places(db_url, run)] == [Place.CANCELLED.value, Place.EXPIRED.value,
+                                                        Place.WAITLISTED.value]
+    with db.session_scope(db_url) as session:
+        assert session.get(CourseSession, run).seats_taken == 0
+        assert not session.execute(select(OutboxMessage).where(OutboxMessage.recipient == c)).scalars().all()
+
+
+def test_two_schedulers_expiring_offers_at_once_pass_each_seat_on_once(db_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    run = _run(capacity=2, days=4)
+    riders = _riders(6)
+    for i, rider in enumerate(riders):
+        enrollment.enroll("rest", rider, run, "张伟", _phone(60 + i), consent=True)
+    enrollment.cancel("rest", riders[0], run)
+    enrollment.cancel("rest", riders[1], run)  # riders 2 and 3 are offered the two seats
+    later = datetime.now(timezone.utc) + timedelta(hours=25)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        expired = sum(pool.map(lambda _: enrollment.expire_offers(later), range(4)))
+    assert expired == 2
+    _seats_hold(db_url, run)
+    assert [p.status for p in _places(db_url, run)][2:] == [Place.EXPIRED.value] * 2 + [Place.OFFERED.value] * 2
 
 
 def test_fifty_riders_at_once_for_ten_seats(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,9 +269,11 @@ def test_cancels_offers_and_answers_racing_never_leave_a_seat_both_taken_and_off
 
 def test_enroll_in_chat_with_a_question_and_a_correction_then_look_it_up_and_give_it_up(
         assistant: Assistant, sender: str) -> None:
-    catalogue_reply = assistant.say(sender, "下周有直播的课吗")
-    assert "直播" in texts(catalogue_reply) and "/choose_training" in " ".join(payloads(catalogue_reply))
-    assert "同意并填写" in texts(assistant.say(sender, "报第一个"))
+    catalogue_reply = assistant.say(sender, "有直播的课吗")
+    assert texts(catalogue_reply).startswith("符合“直播”的培训")
+    ranks = [p for p in payloads(catalogue_reply) if p.startswith("/choose_training")]
+    first_class = next(i for i, p in enumerate(ranks, 1) if '"ZB-101-' in p)  # 网络主播第一课, wherever it is listed
+    assert "同意并填写" in texts(assistant.say(sender, f"报第{first_class}个"))
     assert "姓名" in texts(assistant.say(sender, "好"))
     asked = texts(assistant.say(sender, "要钱吗"))  # a question in the middle: answered, then the same question
     assert "免费" in asked and asked.splitlines()[-1] == "请告诉我您的姓名。" and "汉字" not in asked
@@ -278,6 +321,17 @@ def test_three_wrong_answers_bring_the_hotline_and_cancel_keeps_nothing(assistan
     assert HOTLINE in third and "手机号" in third.splitlines()[-1]
     assert "没有保存" in texts(assistant.say(sender, "算了"))
     assert "没有报名" in texts(assistant.say(sender, "我报了哪些课"))
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["training_name"] is None and slots["training_session"] is None and not slots["form_misses"]
+
+
+def test_three_replies_that_are_neither_yes_nor_no_bring_the_hotline_too(assistant: Assistant, sender: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    assistant.say(sender, "/choose_training" + json.dumps({"training_session": catalogue.listing().runs[0].id}))
+    assert HOTLINE not in texts(assistant.say(sender, "13800001111"))
+    assert HOTLINE not in texts(assistant.say(sender, "张伟"))
+    assert HOTLINE in texts(assistant.say(sender, "东湖街道"))
 
 
 def test_a_rider_back_after_the_session_expired_is_asked_whether_to_go_on(assistant: Assistant, sender: str) -> None:

@@ -58,7 +58,7 @@ class Filters:
 
 
 def _topic_words(session: Session) -> dict[str, set[str]]:
-    """Topic word -> ids of the active courses it names (their topics, and their titles' own words)."""
+    """Topic word -> ids of the active courses listing it among their topics."""
     found: dict[str, set[str]] = {}
     for course in session.execute(select(Course).where(Course.active.is_(True))).scalars():
         for word in course.topics.split():
@@ -142,7 +142,7 @@ def _upcoming(session: Session, now: datetime) -> list[tuple[CourseSession, Cour
 
 def listing(text: str = "", now: datetime | None = None, limit: int = SHOWN_AT_MOST) -> Catalogue:
     """The upcoming runs fitting what `text` asks for, soonest first; all of them when nothing fits."""
-    now = now or datetime.now(timezone.utc)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)  # SQLite compares the stored UTC text
     today = now.astimezone(CHINA_TIME).date()
     with db.session_scope() as session:
         filters = filters_of(text, session)
@@ -155,7 +155,7 @@ def listing(text: str = "", now: datetime | None = None, limit: int = SHOWN_AT_M
 def choose(text: str, shown: list[str], now: datetime | None = None) -> list[str]:
     """The runs a typed choice can mean: by rank in the list shown ("第二个"), else by course and date words
     among the runs shown (or all upcoming). One id: decided; several: ask which; none: not a choice."""
-    now = now or datetime.now(timezone.utc)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     ordinal = ORDINAL.search(text)
     if ordinal and shown:
         rank = ordinal.group(1) or ordinal.group(2)

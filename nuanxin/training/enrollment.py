@@ -1,15 +1,18 @@
-"""Seats, the waitlist and freed seats, under one rule: every change to a run's places first locks the run's row.
+"""Seats, the waitlist and freed seats, under one rule: every change to a run's places first locks the run's row
+(PostgreSQL: SELECT … FOR UPDATE; SQLite, which has no row locks: a write to the row takes the database's write
+lock at once, before anything is read).
 
 So requests are served one at a time per run, in the order they took the lock (`arrival`): a seat while
 `seats_taken < capacity` (a CHECK constraint refuses more), else a waitlist place. A freed seat is not returned to
-the pool while anyone waits: it is offered to the first waiting, held for `offer_hours`, and passes on when they
-decline or the offer expires. `seats_taken` counts enrolled and offered places, so a seat is never both.
+the pool while anyone waits: it is offered to the first waiting, held for `offer_hours` (never past the start),
+and passes on when they decline or the offer expires. `seats_taken` counts enrolled and offered places, so a seat
+is never both. Once a run has started nothing changes any more: no offers, no cancels, no answers.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from enum import Enum
 
 from sqlalchemy import func, select, update
@@ -26,7 +29,7 @@ from nuanxin.training.catalogue import aware, settings, when
 
 __all__ = ["valid_name", "valid_phone", "Place", "Booked", "enroll", "mine", "cancel", "answer_offer",
            "expire_offers", "send_reminders", "tick", "roster"]
-ATTEMPTS = 3  # a first message from a new person can race its own retry on creating the person
+ATTEMPTS = 3  # a first message from a new person can race its own retry on creating the person (or the place)
 
 
 class Place(str, Enum):
@@ -52,7 +55,7 @@ class Booked:
     status: str  # a Place value
     status_name: str
     waiting: int  # 1-based place in the waitlist (0 unless waitlisted)
-    existing: bool  # the rider already had this place: nothing new was stored
+    existing: bool  # enroll found the place the rider already had: nothing new was stored
     name: str  # masked
     phone: str  # masked
     offer_until: str  # "12月5日 周六 14:00" while a seat is offered
@@ -63,8 +66,15 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _locked_run(session: Session, run_id: str) -> CourseSession | None:
+    if session.get_bind().dialect.name == "sqlite":  # no FOR UPDATE: a no-op write takes the write lock now
+        session.execute(update(CourseSession).where(CourseSession.id == run_id)
+                        .values(seats_taken=CourseSession.seats_taken))
     return session.execute(select(CourseSession).where(CourseSession.id == run_id).with_for_update()
                            ).scalar_one_or_none()
+
+
+def _started(run: CourseSession, now: datetime) -> bool:
+    return aware(run.starts_at) <= now
 
 
 def _waiting(session: Session, place: Enrollment) -> int:
@@ -94,15 +104,16 @@ def _tell(session: Session, person_id: int, text: str, dedupe_key: str, buttons:
 
 
 def _free_seat(session: Session, run: CourseSession, now: datetime) -> None:
-    """A held seat came free (the run's row is locked): offer it to the first waiting, else release it."""
-    first = session.execute(select(Enrollment).where(
+    """A held seat came free (the run's row is locked): offer it to the first waiting, else (or once the run has
+    started) release it."""
+    first = None if _started(run, now) else session.execute(select(Enrollment).where(
         Enrollment.session_id == run.id, Enrollment.status == Place.WAITLISTED.value)
         .order_by(Enrollment.arrival).limit(1)).scalar_one_or_none()
     if first is None:
         run.seats_taken = CourseSession.seats_taken - 1
         return
     first.status = Place.OFFERED.value
-    first.offer_expires_at = now + timedelta(hours=int(settings()["offer_hours"]))
+    first.offer_expires_at = min(now + timedelta(hours=int(settings()["offer_hours"])), aware(run.starts_at))
     course = session.get(Course, run.course_id)
     arguments = json.dumps({"training_session": run.id})
     _tell(session, first.person_id,
@@ -118,7 +129,7 @@ def _enroll(channel: str, sender_id: str, run_id: str, name: str, phone: str, no
     with db.session_scope() as session:
         person = people.get_or_create(session, channel, sender_id)
         run = _locked_run(session, run_id)
-        if run is None or not run.active or aware(run.starts_at) <= now:
+        if run is None or not run.active or _started(run, now):
             return None
         held = session.execute(select(Enrollment).join(CourseSession).where(
             Enrollment.person_id == person.id, CourseSession.course_id == run.course_id,
@@ -166,7 +177,9 @@ def enroll(channel: str, sender_id: str, run_id: str, name: str, phone: str, con
 def mine(channel: str, sender_id: str, now: datetime | None = None) -> list[Booked]:
     """The rider's places in runs still to come, soonest first."""
     with db.session_scope() as session:
-        person = people.get_or_create(session, channel, sender_id)
+        person = people.find(session, channel, sender_id)
+        if person is None:
+            return []
         places = session.execute(select(Enrollment).join(CourseSession).where(
             Enrollment.person_id == person.id, Enrollment.status.in_(LIVE), CourseSession.starts_at > _now(now))
             .order_by(CourseSession.starts_at)).scalars().all()
@@ -188,9 +201,9 @@ def cancel(channel: str, sender_id: str, run_id: str | None = None, now: datetim
             return Cancelled(None, places)
         run_id = places[0].run_id
     with db.session_scope() as session:
-        person = people.get_or_create(session, channel, sender_id)
-        run = _locked_run(session, run_id)
-        place = None if run is None else session.execute(select(Enrollment).where(
+        person = people.find(session, channel, sender_id)
+        run = None if person is None else _locked_run(session, run_id)
+        place = None if run is None or _started(run, now) else session.execute(select(Enrollment).where(
             Enrollment.session_id == run.id, Enrollment.person_id == person.id,
             Enrollment.status.in_(LIVE))).scalar_one_or_none()
         if place is None:
@@ -205,14 +218,15 @@ def cancel(channel: str, sender_id: str, run_id: str | None = None, now: datetim
 
 def answer_offer(channel: str, sender_id: str, run_id: str, accept: bool, now: datetime | None = None
                  ) -> Booked | None:
-    """The rider's answer to an offered seat. An answer after the offer expired finds the place expired."""
+    """The rider's answer to an offered seat: the place as it is afterwards (an answer after the offer expired
+    finds it expired; after the start, nothing changes). None when the rider has no place in the run."""
     now = _now(now)
     with db.session_scope() as session:
-        person = people.get_or_create(session, channel, sender_id)
-        run = _locked_run(session, run_id)
+        person = people.find(session, channel, sender_id)
+        run = None if person is None else _locked_run(session, run_id)
         place = None if run is None else session.execute(select(Enrollment).where(
             Enrollment.session_id == run.id, Enrollment.person_id == person.id)).scalar_one_or_none()
-        if place is None:
+        if place is None or _started(run, now):
             return None
         if place.status == Place.OFFERED.value:
             if aware(place.offer_expires_at) <= now:
@@ -252,8 +266,11 @@ def expire_offers(now: datetime | None = None) -> int:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """One reminder per enrolled place, on the day before its run (China's calendar); returns how many."""
+    """One reminder per enrolled place, on the day before its run (China's calendar, from `reminder_from` in the
+    morning, not at midnight); returns how many."""
     now = _now(now)
+    if now.astimezone(CHINA_TIME).time() < time.fromisoformat(settings()["reminder_from"]):
+        return 0
     tomorrow = now.astimezone(CHINA_TIME).date() + timedelta(days=1)
     start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=CHINA_TIME).astimezone(timezone.utc)
     sent = 0

@@ -45,6 +45,11 @@ def intro() -> tuple[str, list[tuple[str, str]]]:
     return _membership()["intro"], [(unit, titles[unit]) for unit in _membership()["details"]]
 
 
+@lru_cache(maxsize=1)
+def _platforms() -> dict[str, list[str]]:
+    return knowledge.read_yaml("platforms.yml")["platforms"]
+
+
 def named_trade(text: str) -> str | None:
     """The answer as typed when it names a trade or platform we route, else None."""
     return text.strip() if trade_of(text) else None
@@ -53,13 +58,13 @@ def named_trade(text: str) -> str | None:
 def trade_of(text: str) -> tuple[str, str | None] | None:
     """(industry, platform) from what the rider says they do: "美团骑手" → (快递外卖, 美团); a platform's other
     names count as the platform ("蜂鸟众包" → 饿了么)."""
-    for platform, aliases in knowledge.read_yaml("platforms.yml")["platforms"].items():
+    for platform, aliases in _platforms().items():
         if any(alias in text for alias in aliases or ()):
             text = f"{platform} {text}"
     for industry, words in _membership()["industries"].items():
         for word in words:
             if word in text:
-                platform = word if word in knowledge.read_yaml("platforms.yml")["platforms"] else None
+                platform = word if word in _platforms() else None
                 return industry, platform
     return None
 

@@ -1,7 +1,9 @@
 """training enrollments: arrival order, offers, reminders
 
-Courses and sessions already loaded from knowledge/ get defaults for the new columns (the next load fills them);
-no code wrote enrollments before this revision, so their new NOT NULL columns are added to an empty table.
+Courses already loaded from knowledge/ get defaults for the new columns (the next load fills them). The sample
+runs of the earlier knowledge/training.yml had fixed dates; they are deactivated here (nothing could be booked
+before this revision) and the load creates the runs dated from the day instead. No code wrote enrollments before
+this revision, so their new NOT NULL columns are added to an empty table.
 
 Revision ID: 0008
 Revises: 0007
@@ -15,6 +17,8 @@ revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
+
+OLD_SAMPLE_RUNS = ("ZB-101-2026-12A", "ZB-101-2026-12B", "AQ-201-2026-12A", "JJ-301-2026-12A", "JN-401-2026-12A")
 
 
 def upgrade() -> None:
@@ -36,6 +40,9 @@ def upgrade() -> None:
         batch_op.create_unique_constraint('uq_enrollments_session_arrival', ['session_id', 'arrival'])
         batch_op.create_foreign_key(batch_op.f('fk_enrollments_consent_id_consents'), 'consents', ['consent_id'],
                                     ['id'])
+
+    runs = sa.table("course_sessions", sa.column("id", sa.String), sa.column("active", sa.Boolean))
+    op.execute(runs.update().where(runs.c.id.in_(OLD_SAMPLE_RUNS)).values(active=False))
 
 
 
