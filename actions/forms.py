@@ -82,11 +82,14 @@ def choice(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dic
     """A yes/no question (consent, the summary): the buttons or their words; anything else is asked again."""
     if tracker.get_slot("requested_slot") != slot:
         return {}
-    intent, said = intent_of(tracker), forms.yes_or_no(text_of(tracker))
-    sure = (tracker.latest_message.get("intent") or {}).get("confidence", 0) >= SURE or text_of(tracker).startswith("/")
-    if intent in ("affirm", "deny") and (said or sure):  # a name read as a shaky "yes" is no consent
-        return {slot: said or ("yes" if intent == "affirm" else "no"), MISSES: 0}
-    if intent == "correct_field" and said == "yes" and forms.correction(text_of(tracker)).field is None:
+    intent, text = intent_of(tracker), text_of(tracker)
+    said = forms.yes_or_no(text)
+    if intent in ("affirm", "deny"):  # a name read as a shaky "yes" (or "no") is neither consent nor refusal
+        sure = (tracker.latest_message.get("intent") or {}).get("confidence", 0) >= SURE or text.startswith("/")
+        if said or sure:
+            return {slot: said or ("yes" if intent == "affirm" else "no"), MISSES: 0}
+        return missed(dispatcher, tracker, slot, "utter_form_yes_or_no")
+    if intent == "correct_field" and said == "yes" and forms.correction(text).field is None:
         return {slot: said, MISSES: 0}  # "这回对了" after a correction: a yes, not another correction
     if intent in LEAVING or intent in INTERRUPTIONS:
         return {}

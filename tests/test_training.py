@@ -285,7 +285,7 @@ def test_enroll_in_chat_with_a_question_and_a_correction_then_look_it_up_and_giv
     assert "报名成功" in texts(assistant.say(sender, "对 提交吧"))
     mine = texts(assistant.say(sender, "我报了哪些课"))
     assert "网络主播第一课" in mine and "已报名" in mine
-    assert "已为您取消" in texts(assistant.say(sender, "不去了"))
+    assert "已为您取消" in texts(assistant.say(sender, "这课我不去了"))
     assert "没有报名" in texts(assistant.say(sender, "我报了哪些课"))
 
 
