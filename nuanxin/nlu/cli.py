@@ -3,6 +3,7 @@
 - Rasa 3.6 imports skops.io lazily while loading a model, which costs 7–9 s; imported first it costs ~0.1 s.
 - jieba loads its main dictionary on the first message (~1 s) unless initialised at start.
 - Running as a module puts the checkout on sys.path, so config.yml can name nuanxin.nlu.components.
+- nuanxin.nlu.speedups fixes what the profile found inside Rasa's code path (the action response's validation).
 """
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ def main() -> None:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     from rasa.__main__ import main as rasa_main
+
+    from nuanxin.nlu import speedups
+
+    speedups.apply()
 
     sys.argv[0] = "rasa"
     rasa_main()

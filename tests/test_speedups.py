@@ -1,0 +1,41 @@
+"""The fix inside Rasa's code path validates action responses exactly as Rasa does, with a validator built once."""
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from nuanxin.nlu import speedups
+
+GOOD = {"events": [{"event": "slot", "name": "topic", "value": None}],
+        "responses": [{"text": "您好", "buttons": [{"title": "好", "payload": "/affirm"}]}]}
+BAD = [{"events": "not a list"}, {"events": [{"no": "event name"}]}, {"responses": "not a list"}]
+
+
+@pytest.fixture
+def patched(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
+    monkeypatch.delenv("NUANXIN_RASA_SPEEDUPS", raising=False)
+    assert speedups.apply()
+    return RemoteAction("action_x", None)
+
+
+def test_the_patched_validation_accepts_what_rasa_accepts(patched: RemoteAction) -> None:
+    original = speedups.ORIGINAL_VALIDATE(patched, GOOD)
+    assert original is True and patched._validate_action_result(GOOD) is True
+
+
+@pytest.mark.parametrize("response", BAD)
+def test_the_patched_validation_refuses_what_rasa_refuses_with_its_message(patched: RemoteAction,
+                                                                          response: dict) -> None:
+    with pytest.raises(ValidationError) as original:
+        speedups.ORIGINAL_VALIDATE(patched, response)
+    with pytest.raises(ValidationError) as ours:
+        patched._validate_action_result(response)
+    assert ours.value.message == original.value.message and "Failed to validate Action server" in ours.value.message
+
+
+def test_it_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
+    monkeypatch.setenv("NUANXIN_RASA_SPEEDUPS", "0")
+    assert not speedups.apply() and RemoteAction._validate_action_result is speedups.ORIGINAL_VALIDATE
