@@ -1,9 +1,12 @@
-"""The fix inside Rasa's code path validates action responses exactly as Rasa does, with a validator built once."""
+"""The fixes inside Rasa's code path do exactly what Rasa does: action responses validated by a validator built
+once, event classes found by name from an index."""
 from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
 
 from nuanxin.nlu import speedups
 
@@ -15,6 +18,7 @@ BAD = [{"events": "not a list"}, {"events": [{"no": "event name"}]}, {"responses
 @pytest.fixture
 def patched(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
     monkeypatch.delenv("NUANXIN_RASA_SPEEDUPS", raising=False)
     assert speedups.apply()
     return RemoteAction("action_x", None)
@@ -35,7 +39,18 @@ def test_the_patched_validation_refuses_what_rasa_refuses_with_its_message(patch
     assert ours.value.message == original.value.message and "Failed to validate Action server" in ours.value.message
 
 
+def test_event_classes_are_found_as_rasa_finds_them(patched: RemoteAction) -> None:
+    names = {cls.type_name for cls in all_subclasses(Event)} | {"topic"}
+    for name in names:
+        assert Event.resolve_by_type(name) is speedups.ORIGINAL_RESOLVE(name), name
+    assert Event.resolve_by_type("no such event", default=Event) is Event
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no such event")
+
+
 def test_it_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
     monkeypatch.setenv("NUANXIN_RASA_SPEEDUPS", "0")
     assert not speedups.apply() and RemoteAction._validate_action_result is speedups.ORIGINAL_VALIDATE
+    assert Event.resolve_by_type is speedups.ORIGINAL_RESOLVE
