@@ -42,13 +42,14 @@ def configs() -> tuple[dict, dict]:
     return base, with_ted
 
 
-def stories_of_right_conversations(rasa_url: str, data: list[dict]) -> dict:
+def stories_of_right_conversations(assistant: Assistant, data: list[dict]) -> dict:
     """Run `data` and export each conversation the assistant got entirely right as a story."""
-    report = conv.evaluate(rasa_url, data)
+    report = conv.evaluate(assistant, data)
     stories: list[dict] = []
     for sender, ok in report.senders.values():
         if ok:
-            exported = requests.get(f"{rasa_url}/conversations/{sender}/story", timeout=60).text
+            exported = requests.get(f"{assistant.rasa_url}/conversations/{sender}/story",
+                                    params={"token": assistant.token}, timeout=60).text
             stories += yaml.safe_load(exported)["stories"]
     return {"version": "3.1", "stories": stories}
 
@@ -71,9 +72,9 @@ def measure(model: Path, tmp: Path, evaluation: list[dict], learn_from: list[dic
                     requests.post(f"{assistant.rasa_url}/webhooks/rest/webhook",
                                   json={"sender": sender, "message": text}, timeout=30).raise_for_status()
                     latencies.append((time.perf_counter() - t0) * 1000)
-            report = conv.evaluate(assistant.rasa_url, evaluation)
+            report = conv.evaluate(assistant, evaluation)
             if learn_from is not None:
-                stories = stories_of_right_conversations(assistant.rasa_url, learn_from)
+                stories = stories_of_right_conversations(assistant, learn_from)
         finally:
             assistant.stop()
     latencies.sort()

@@ -1,7 +1,8 @@
 """Webhook throughput and latency at 1 and 8 riders at once, through the real model, action server and a SQLite
-database, with Rasa as it ships and with nuanxin.nlu.speedups (issue 13's first profiled fixes: the action-response
-validator built once, event classes indexed by name). Messages: a mix of what riders send (a greeting, policy questions and a station search answered by
-custom actions, thanks), each rider in its own conversation. `make bench`; SECONDS per run below.
+database, with Rasa as it ships and with nuanxin.nlu.speedups (issue 13's first profiled fixes: the
+action-response validator built once, event classes indexed by name). Messages: a mix of what riders send (a
+greeting, policy questions and a station search answered by custom actions, thanks), each rider in its own
+conversation. `make bench`; SECONDS per run below.
 """
 from __future__ import annotations
 

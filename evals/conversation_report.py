@@ -18,7 +18,7 @@ def main() -> None:
         tmp = Path(tmp_dir)
         for url in fresh_database("sqlite", tmp):
             for assistant in running_assistant(url, tmp):
-                report = conv.evaluate(assistant.rasa_url, conv.conversations(path))
+                report = conv.evaluate(assistant, conv.conversations(path))
     print(f"conversations ({label}, n={report.conversations}, {report.turns} turns): turn accuracy "
           f"{report.turn_accuracy:.3f}, whole conversations right {report.conversation_success:.3f}")
     print("  by pattern (conversations right / all):")

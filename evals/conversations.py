@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import requests
 import yaml
 
+from harness.assistant import Assistant
 from nuanxin import settings
 
 HELDOUT = settings.ROOT / "tests" / "data" / "conversations_heldout.yml"
@@ -74,10 +74,9 @@ def conversations(path: Path = HELDOUT) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
 
 
-def _turn(rasa_url: str, sender: str, text: str, events_before: int) -> tuple[Turn, int]:
-    replies = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                            timeout=60).json()
-    tracker = requests.get(f"{rasa_url}/conversations/{sender}/tracker", timeout=60).json()
+def _turn(assistant: Assistant, sender: str, text: str, events_before: int) -> tuple[Turn, int]:
+    replies = assistant.say(sender, text)
+    tracker = assistant.tracker(sender)
     events = tracker.get("events", [])[events_before:]
     done = {e["name"] for e in events if e.get("event") == "action"}
     done |= {(e.get("metadata") or {}).get("utter_action") for e in events if e.get("event") == "bot"} - {None}
@@ -140,7 +139,7 @@ def _rank_named(expected: dict[str, Any], turn: Turn, state: State) -> str | Non
     return None if state.stations[rank - 1] in turn.text else f"not about {state.stations[rank - 1]}"
 
 
-def evaluate(rasa_url: str, data: list[dict[str, Any]] | None = None,
+def evaluate(assistant: Assistant, data: list[dict[str, Any]] | None = None,
              progress: Callable[[int], None] | None = None) -> ConversationReport:
     data = data if data is not None else conversations()
     right_turns = total_turns = right_conversations = 0
@@ -153,7 +152,7 @@ def evaluate(rasa_url: str, data: list[dict[str, Any]] | None = None,
         sender = f"eval-{uuid.uuid4().hex[:12]}"
         state, events, topic, ok = State(), 0, None, True
         for expected in conversation["turns"]:
-            turn, events = _turn(rasa_url, sender, expected["user"], events)
+            turn, events = _turn(assistant, sender, expected["user"], events)
             problem = judge(expected, turn, state, topic)
             listed = [name for _, name in STATION_LINE.findall(turn.text)]
             if listed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -83,6 +84,7 @@ class Assistant:
         self.logs = logs
         self.action_port, self.rasa_port = free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.token = secrets.token_urlsafe(24)  # Rasa's HTTP API answers only with it (the REST channel is public)
         self.action_url = f"http://127.0.0.1:{self.action_port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
                     "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -91,8 +93,8 @@ class Assistant:
                              'tracker_store:\n  type: nuanxin.messaging.tracker_store.DatabaseTrackerStore\n',
                              encoding="utf-8")
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
-                          str(endpoints), "--credentials", "credentials.yml", "--enable-api", "-i", "127.0.0.1",
-                          "-p", str(self.rasa_port)]
+                          str(endpoints), "--credentials", "credentials.yml", "--enable-api",
+                          "--auth-token", self.token, "-i", "127.0.0.1", "-p", str(self.rasa_port)]
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None
 
@@ -109,7 +111,7 @@ class Assistant:
         log = self.logs / f"rasa-{self.rasa_port}.log"
         self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
                                       stderr=subprocess.STDOUT)
-        wait_for(f"{self.rasa_url}/status", self._rasa, 180, log)
+        wait_for(f"{self.rasa_url}/status?token={self.token}", self._rasa, 180, log)
 
     def stop_rasa(self) -> None:
         stop(self._rasa)
@@ -125,12 +127,14 @@ class Assistant:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30)
+        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token},
+                                timeout=30)
         response.raise_for_status()
         return response.json()
 
     def parse(self, message: str) -> dict:
-        response = requests.post(f"{self.rasa_url}/model/parse", json={"text": message}, timeout=30)
+        response = requests.post(f"{self.rasa_url}/model/parse", params={"token": self.token}, json={"text": message},
+                                 timeout=30)
         response.raise_for_status()
         return response.json()
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server and Rasa from the venv; stop them when this script ends.
-#   tools/services.sh serve   Rasa on 127.0.0.1:5005 (HTTP API on) + actions on 127.0.0.1:5055, in the foreground
+#   tools/services.sh serve   Rasa on 127.0.0.1:5005 (HTTP API on, with a token) + actions on 127.0.0.1:5055, in the
+#                             foreground
 #   tools/services.sh chat    both in the background, logs in var/log/chat.log, and the terminal chat (terminal/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,5 +39,15 @@ if [ "${1:-serve}" = chat ]; then
   exit
 fi
 
-start_servers --enable-api
+# The HTTP API (trackers, parse, events) answers only with a token: RASA_API_TOKEN, else one made for this
+# machine and kept in var/rasa_api_token (readable by this user only). The REST channel needs none.
+token_file=var/rasa_api_token
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  if [ ! -s "$token_file" ]; then
+    (umask 077 && $PY -c 'import secrets; print(secrets.token_urlsafe(24))' >"$token_file")
+  fi
+  RASA_API_TOKEN=$(cat "$token_file")
+  echo "Rasa HTTP API token: $token_file (use ?token=…)"
+fi
+start_servers --enable-api --auth-token "$RASA_API_TOKEN"
 wait -n "${pids[@]}"
