@@ -44,27 +44,25 @@ def text_of(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-def answer(tracker: Tracker, slot: str, check: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+def answer(tracker: Tracker, slot: str, valid: bool = False) -> dict[str, Any]:
     """The latest message as the answer to `slot` when the form asked for it and the rider did not turn to
-    something a rule handles. A message that checks as an answer is one, whatever the classifier thought."""
+    something a rule handles. A message that checks as an answer (`valid`) is one, whatever the classifier thought."""
     if tracker.get_slot("requested_slot") != slot:
         return {}
-    intent, text = intent_of(tracker), text_of(tracker)
-    if intent in LEAVING:
+    intent = intent_of(tracker)
+    if intent in LEAVING or (intent in INTERRUPTIONS and not valid):
         return {}
-    if intent in INTERRUPTIONS and (check is None or check(text) is None):
-        return {}
-    return {slot: text}
+    return {slot: text_of(tracker)}
 
 
-async def asked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
-                check: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+async def asked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, valid: bool = False) -> dict[str, Any]:
     """Not the answer but something beside it, whatever the classifier made of it: a correction of another field
     ("平台说错了 我跑的饿了么"), or a question ("入会要交钱不", read as a "no" perhaps) answered from the policy
-    knowledge; then the same question again. Intents with rules of their own go there."""
+    knowledge; then the same question again. Intents with rules of their own go there; a message that checks as
+    an answer (`valid`) is the answer."""
     text = text_of(tracker)
-    if (tracker.get_slot("requested_slot") != slot or intent_of(tracker) in (*RULED, *INTERRUPTIONS)
-            or text.startswith("/") or (check is not None and await asyncio.to_thread(check, text) is not None)):
+    if (valid or tracker.get_slot("requested_slot") != slot or intent_of(tracker) in (*RULED, *INTERRUPTIONS)
+            or text.startswith("/")):
         return {}
     wanted = forms.correction(text)
     form = (tracker.active_loop or {}).get("name") or ""
@@ -76,6 +74,16 @@ async def asked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
                                      tracker.get_slot("policy_topic"))
     topic = [e for e in policy.say(dispatcher, result, next_steps=False) if e["name"] == policy.TOPIC_SLOT]
     return {slot: None, **{e["name"]: e["value"] for e in topic}}
+
+
+async def typed(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+                check: Callable[[str], str | None]) -> dict[str, Any]:
+    """A typed field (name, phone, ID …): something beside the answer (asked), else the answer; the core's check
+    runs once, off the event loop."""
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    valid = await asyncio.to_thread(check, text_of(tracker)) is not None
+    return await asked(dispatcher, tracker, slot, valid) or answer(tracker, slot, valid)
 
 
 def choice(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel, entity
 from actions.forms import (MISSES, RULED, PatientFormValidation, answer, asked, checked, choice, confirmation,
-                           intent_of, missed, text_of)
+                           intent_of, missed, text_of, typed)
 from nuanxin import masking, responses
 from nuanxin.handoff import hotline
 from nuanxin.training import catalogue, enrollment
@@ -100,14 +100,15 @@ class ValidateTrainingForm(PatientFormValidation):
 
     @staticmethod
     async def _about_the_run(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
-        """"要钱吗" / "在哪上课" while enrolling: answered from the chosen run, then the same question again."""
+        """"要钱吗" / "在哪上课" while enrolling: answered from the chosen run, then the same question again (other
+        questions are the policy knowledge's: forms.asked)."""
         run_id = tracker.get_slot("training_session")
         if tracker.get_slot("requested_slot") != slot or not run_id or intent_of(tracker) in RULED:
             return {}
         topic = catalogue.question_about(text_of(tracker))
         run = await asyncio.to_thread(catalogue.describe, run_id) if topic else None
-        if run is None:  # not about the run: perhaps a policy question
-            return await asked(dispatcher, tracker, slot)
+        if run is None:
+            return {}
         dispatcher.utter_message(response=f"utter_training_about_{topic}", title=run.title, cost=run.cost,
                                  location=run.location, when=run.when, minutes=run.minutes,
                                  audience=run.audience, bring=await asyncio.to_thread(catalogue.bring, run_id))
@@ -117,6 +118,7 @@ class ValidateTrainingForm(PatientFormValidation):
     async def extract_training_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
         return (await self._about_the_run(dispatcher, tracker, "training_consent")
+                or await asked(dispatcher, tracker, "training_consent")
                 or choice(dispatcher, tracker, "training_consent"))
 
     def validate_training_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -128,7 +130,7 @@ class ValidateTrainingForm(PatientFormValidation):
     async def extract_training_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
         return (await self._about_the_run(dispatcher, tracker, "training_name")
-                or answer(tracker, "training_name", enrollment.valid_name))
+                or await typed(dispatcher, tracker, "training_name", enrollment.valid_name))
 
     def validate_training_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
@@ -140,7 +142,7 @@ class ValidateTrainingForm(PatientFormValidation):
         if shared and tracker.get_slot("requested_slot") == "training_phone":
             return {"training_phone": shared}
         return (await self._about_the_run(dispatcher, tracker, "training_phone")
-                or answer(tracker, "training_phone", enrollment.valid_phone))
+                or await typed(dispatcher, tracker, "training_phone", enrollment.valid_phone))
 
     def validate_training_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
@@ -150,6 +152,7 @@ class ValidateTrainingForm(PatientFormValidation):
     async def extract_training_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> dict[str, Any]:
         return (await self._about_the_run(dispatcher, tracker, "training_confirmed")
+                or await asked(dispatcher, tracker, "training_confirmed")
                 or confirmation(dispatcher, tracker, "training_confirmed"))
 
 

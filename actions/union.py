@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import channel, entity
-from actions.forms import MISSES, PatientFormValidation, answer, asked, checked, choice, confirmation
+from actions.forms import MISSES, PatientFormValidation, asked, checked, choice, confirmation, typed
 from nuanxin import masking, responses
 from nuanxin.union import applications, id_numbers
 
@@ -51,8 +51,7 @@ class ValidateUnionForm(PatientFormValidation):
 
     async def extract_union_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
-        return (await asked(dispatcher, tracker, "union_name", applications.valid_name)
-                or answer(tracker, "union_name", applications.valid_name))
+        return await typed(dispatcher, tracker, "union_name", applications.valid_name)
 
     def validate_union_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
@@ -63,8 +62,7 @@ class ValidateUnionForm(PatientFormValidation):
         shared = entity(tracker, "phone")  # the Telegram contact
         if shared and tracker.get_slot("requested_slot") == "union_phone":
             return {"union_phone": shared}
-        return (await asked(dispatcher, tracker, "union_phone", applications.valid_phone)
-                or answer(tracker, "union_phone", applications.valid_phone))
+        return await typed(dispatcher, tracker, "union_phone", applications.valid_phone)
 
     def validate_union_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
@@ -72,8 +70,7 @@ class ValidateUnionForm(PatientFormValidation):
 
     async def extract_union_id_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> dict[str, Any]:
-        return (await asked(dispatcher, tracker, "union_id_number", id_numbers.checked_and_sealed)
-                or answer(tracker, "union_id_number", id_numbers.checked_and_sealed))
+        return await typed(dispatcher, tracker, "union_id_number", id_numbers.checked_and_sealed)
 
     def validate_union_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
@@ -83,8 +80,7 @@ class ValidateUnionForm(PatientFormValidation):
 
     async def extract_union_occupation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
-        return (await asked(dispatcher, tracker, "union_occupation", applications.named_trade)
-                or answer(tracker, "union_occupation", applications.named_trade))
+        return await typed(dispatcher, tracker, "union_occupation", applications.named_trade)
 
     def validate_union_occupation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
@@ -93,8 +89,7 @@ class ValidateUnionForm(PatientFormValidation):
 
     async def extract_union_street(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
-        return (await asked(dispatcher, tracker, "union_street", applications.named_street)
-                or await asyncio.to_thread(answer, tracker, "union_street", applications.named_street))
+        return await typed(dispatcher, tracker, "union_street", applications.named_street)
 
     async def validate_union_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
