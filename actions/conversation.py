@@ -7,9 +7,9 @@ from nuanxin.handoff.tickets import Turn
 
 
 def channel(tracker: Tracker) -> str:
-    """The front end the person uses: front ends relaying through the REST channel name themselves in metadata."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    return metadata.get("channel") or tracker.get_latest_input_channel() or "rest"
+    """The front end the person uses, as the door they came in by established it (nuanxin.messaging.channels):
+    never what a message's metadata claims."""
+    return tracker.get_latest_input_channel() or "rest"
 
 
 def turns(tracker: Tracker) -> list[Turn]:

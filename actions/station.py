@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from nuanxin import responses
 from nuanxin.station import gazetteer, geo
 from nuanxin.station import index as stations
 from nuanxin.station.index import Found, StationInfo
@@ -26,21 +27,16 @@ AWAITING, FOCUS = "awaiting", "station_focus"
 OFF_TOPIC_CONFIDENCE = 0.6
 
 
-def _text(domain: dict[str, Any], response: str, **values: Any) -> str:
-    """A response's text filled in, for replies assembled from several responses (all words stay in the domain)."""
-    return domain["responses"][response][0]["text"].format(**values)
-
-
-def _opening(domain: dict[str, Any], station: StationInfo, now: datetime) -> str:
+def _opening(station: StationInfo, now: datetime) -> str:
     state, time = station.opening(now)
-    return _text(domain, f"utter_station_{state}", time=time)
+    return responses.text(f"utter_station_{state}", time=time)
 
 
-def _item(domain: dict[str, Any], rank: int, found: Found, now: datetime) -> str:
+def _item(rank: int, found: Found, now: datetime) -> str:
     station = found.station
-    return _text(domain, "utter_station_item", rank=rank, name=station.name, kind=station.kind,
+    return responses.text("utter_station_item", rank=rank, name=station.name, kind=station.kind,
                  distance=round(found.distance_m), ride_min=found.ride_min, address=station.address,
-                 opening=_opening(domain, station, now), amenities="、".join(station.amenity_list))
+                 opening=_opening(station, now), amenities="、".join(station.amenity_list))
 
 
 def _location(tracker: Tracker) -> tuple[float, float] | geo.BadLocation | None:
@@ -69,7 +65,7 @@ def _rank(tracker: Tracker) -> int | None:
     return stations.ordinal(tracker.latest_message.get("text") or "")
 
 
-async def _show(dispatcher: CollectingDispatcher, domain: dict[str, Any], point: tuple[float, float], place: str,
+async def _show(dispatcher: CollectingDispatcher, point: tuple[float, float], place: str,
                 filters: dict[str, Any], exclude: list[str]) -> list[str]:
     index = await asyncio.to_thread(stations.shared_index)
     now = datetime.now(stations.CHINA_TIME)
@@ -82,24 +78,24 @@ async def _show(dispatcher: CollectingDispatcher, domain: dict[str, Any], point:
         dispatcher.utter_message(response="utter_location_outside_district", place=place,
                                  km=round(found[0].distance_m / 1000))
         return []
-    header = (_text(domain, "utter_station_header_near", place=place, count=len(found)) if near else
-              _text(domain, "utter_station_header_far", place=place, radius=stations.RADIUS_M))
+    header = (responses.text("utter_station_header_near", place=place, count=len(found)) if near else
+              responses.text("utter_station_header_far", place=place, radius=stations.RADIUS_M))
     first = len(exclude) + 1
-    items = [_item(domain, first + i, f, now) for i, f in enumerate(found)]
+    items = [_item(first + i, f, now) for i, f in enumerate(found)]
     # The one obvious next step is the way there; details (phone, hours) come when asked.
-    buttons = [{"title": _text(domain, "utter_station_go_button", rank=first + i),
+    buttons = [{"title": responses.text("utter_station_go_button", rank=first + i),
                 "payload": '/ask_directions{"rank": "%d"}' % (first + i)} for i in range(len(found))]
-    buttons.append({"title": _text(domain, "utter_station_more_button"), "payload": "/more_stations"})
+    buttons.append({"title": responses.text("utter_station_more_button"), "payload": "/more_stations"})
     dispatcher.utter_message(text="\n".join([header, *items]), buttons=buttons)
     return [f.station.id for f in found]
 
 
-def _point_for(tracker: Tracker, domain: dict[str, Any], text: str
+def _point_for(tracker: Tracker, text: str
                ) -> tuple[tuple[float, float] | geo.BadLocation | None, str]:
     """The location a message gives (a pin, else a place in words), and what to call it."""
     shared = _location(tracker)
     if shared is not None:
-        return shared, _text(domain, "utter_station_your_location")
+        return shared, responses.text("utter_station_your_location")
     named = gazetteer.shared().resolve(text) if not text.startswith("/") else None
     if named:
         return (named.lat, named.lon), named.name
@@ -125,7 +121,7 @@ class ActionFindStation(Action):
         text = tracker.latest_message.get("text") or ""
         intent = tracker.latest_message.get("intent") or {}
         waiting = tracker.get_slot(AWAITING) == "location"
-        point, place = _point_for(tracker, domain, text)
+        point, place = _point_for(tracker, text)
         if isinstance(point, geo.BadLocation):
             dispatcher.utter_message(response=f"utter_location_{point.value}")
             return _answered()
@@ -144,8 +140,8 @@ class ActionFindStation(Action):
             if not saved:
                 dispatcher.utter_message(response="utter_ask_location")
                 return [SlotSet(FILTERS, json.dumps(filters, ensure_ascii=False)), *_waiting()]
-            point, place = saved, _text(domain, "utter_station_your_location")
-        shown = await _show(dispatcher, domain, point, place, filters, exclude=[])
+            point, place = saved, responses.text("utter_station_your_location")
+        shown = await _show(dispatcher, point, place, filters, exclude=[])
         return [SlotSet(LOCATION, json.dumps(point)), SlotSet(FILTERS, json.dumps(filters, ensure_ascii=False)),
                 SlotSet(SHOWN, shown), SlotSet(FOCUS, None), *_answered()]
 
@@ -162,7 +158,7 @@ class ActionMoreStations(Action):
             dispatcher.utter_message(response="utter_ask_location")
             return [SlotSet(AWAITING, "location")]
         shown = list(tracker.get_slot(SHOWN) or [])
-        more = await _show(dispatcher, domain, point, _text(domain, "utter_station_your_location"),
+        more = await _show(dispatcher, point, responses.text("utter_station_your_location"),
                            _filters(tracker), exclude=shown)
         return [SlotSet(SHOWN, shown + more)]
 
@@ -226,10 +222,10 @@ class ActionStationDetail(Action):
                                      phone=station.phone or "—")
         elif asked == "hours":
             dispatcher.utter_message(response="utter_station_hours", rank=rank, name=station.name,
-                                     hours=station.hours_text, opening=_opening(domain, station, now))
+                                     hours=station.hours_text, opening=_opening(station, now))
         elif asked == "summary":
-            dispatcher.utter_message(text=_text(domain, "utter_station_summary", rank=rank, name=station.name,
-                                                address=station.address, opening=_opening(domain, station, now),
+            dispatcher.utter_message(text=responses.text("utter_station_summary", rank=rank, name=station.name,
+                                                address=station.address, opening=_opening(station, now),
                                                 amenities="、".join(station.amenity_list),
                                                 phone=station.phone or "—"))
         else:  # an amenity

@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.handlers import Handlers
 from bot.outbox_sender import OutboxSender
 from bot.rasa_client import RasaClient
-from bot.relay import Relay
+from bot.relay import CHANNEL, Relay
 from bot.settings import BotSettings
 from nuanxin.messaging import contract
 from nuanxin.training import enrollment
@@ -35,7 +35,7 @@ async def _every(seconds: float, job, name: str) -> None:  # type: ignore[no-unt
 
 
 def build(settings: BotSettings) -> Application:
-    rasa = RasaClient(settings.rasa_url)
+    rasa = RasaClient(settings.rasa_url, CHANNEL)
     relay = Relay(rasa)
     handlers = Handlers(relay, settings)
     tasks: list[asyncio.Task] = []

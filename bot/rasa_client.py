@@ -1,9 +1,12 @@
-"""Talking to Rasa's REST channel, the same endpoint every front end uses."""
+"""Talking to Rasa through the door for our own front ends (nuanxin.messaging.channels.FrontEndInput): the shared
+secret proves this is the bot, so Rasa files the message under the channel the bot names."""
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+
+from nuanxin import settings
 
 
 class RasaUnavailable(Exception):
@@ -11,14 +14,17 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(self, base_url: str, channel: str, timeout: float = 30.0) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout,
+            headers={"Authorization": f"Bearer {settings.shared_secret('frontend')}"})
+        self._channel = channel
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             response = await self._client.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
-            )
+                "/webhooks/frontend/webhook",
+                json={"sender": sender, "message": text, "channel": self._channel, "metadata": metadata})
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc

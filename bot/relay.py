@@ -53,7 +53,7 @@ class Relay:
             if prepared is None:
                 return
             text, extra = prepared
-            metadata = {"channel": CHANNEL, "chat_id": chat, **extra}
+            metadata = {"chat_id": chat, **extra}
             if not await asyncio.to_thread(inbox.receive, CHANNEL, update_id, chat, sender_id(user_id), text, metadata):
                 log.info("update %s was already handled; dropped", update_id)
                 return

@@ -77,7 +77,7 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> Non
 class Assistant:
     """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
 
-    def __init__(self, database_url: str, logs: Path, model: Path = MODEL) -> None:
+    def __init__(self, database_url: str, logs: Path, model: Path = MODEL, env: dict[str, str] | None = None) -> None:
         if not model.exists():
             raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
         self.database_url = database_url
@@ -86,12 +86,15 @@ class Assistant:
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.token = secrets.token_urlsafe(24)  # Rasa's HTTP API answers only with it (the REST channel is public)
         self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.frontend_secret = secrets.token_urlsafe(24)  # the bot's door (nuanxin.messaging.channels)
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
-                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+                    "NUANXIN_ACTION_SECRET": secrets.token_urlsafe(24),
+                    "NUANXIN_FRONTEND_SECRET": self.frontend_secret, **(env or {})}
         endpoints = logs / f"endpoints-{self.action_port}.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
-                             'tracker_store:\n  type: nuanxin.messaging.tracker_store.DatabaseTrackerStore\n',
-                             encoding="utf-8")
+        endpoints.write_text(
+            (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("http://127.0.0.1:5055", self.action_url),
+            encoding="utf-8")
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
                           str(endpoints), "--credentials", "credentials.yml", "--enable-api",
                           "--auth-token", self.token, "-i", "127.0.0.1", "-p", str(self.rasa_port)]
@@ -101,7 +104,7 @@ class Assistant:
     def start(self) -> "Assistant":
         log = self.logs / f"actions-{self.action_port}.log"
         self._actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
+            [sys.executable, "-m", "nuanxin.messaging.action_server", "-p", str(self.action_port)],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         wait_for(f"{self.action_url}/health", self._actions, 60, log)
         self.start_rasa()
@@ -112,6 +115,9 @@ class Assistant:
         self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
                                       stderr=subprocess.STDOUT)
         wait_for(f"{self.rasa_url}/status?token={self.token}", self._rasa, 180, log)
+
+    def pids(self) -> dict[str, int]:
+        return {name: proc.pid for name, proc in (("rasa", self._rasa), ("actions", self._actions)) if proc}
 
     def stop_rasa(self) -> None:
         stop(self._rasa)
@@ -150,8 +156,9 @@ def stop(proc: subprocess.Popen | None) -> None:
         proc.wait()
 
 
-def running_assistant(database_url: str, logs: Path, model: Path = MODEL) -> Iterator[Assistant]:
-    assistant = Assistant(database_url, logs, model)
+def running_assistant(database_url: str, logs: Path, model: Path = MODEL,
+                      env: dict[str, str] | None = None) -> Iterator[Assistant]:
+    assistant = Assistant(database_url, logs, model, env)
     try:
         yield assistant.start()
     finally:

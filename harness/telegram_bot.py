@@ -19,6 +19,7 @@ def start_bot(assistant: Assistant, fake: FakeTelegram, workdir: Path, **env: st
         env={**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_TOKEN": fake.token,
              "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
              "RASA_URL": assistant.rasa_url, "DATABASE_URL": assistant.database_url,
+             "NUANXIN_FRONTEND_SECRET": assistant.frontend_secret,
              "NUANXIN_PHOTO_DIR": str(workdir / "photos"), "NUANXIN_MAX_PHOTO_MB": "1",
              "NUANXIN_RETRY_INTERVAL_S": "1", "NUANXIN_OUTBOX_INTERVAL_S": "0.2", **env})
     try:

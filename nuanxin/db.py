@@ -23,8 +23,10 @@ def engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
+    """Errors never quote the statement's parameters (riders' phone numbers, names): hide_parameters."""
     if url.startswith("sqlite"):
-        eng = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False})
+        eng = create_engine(url, future=True, hide_parameters=True,
+                            connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +37,8 @@ def _engine(url: str) -> Engine:
             cur.close()
 
         return eng
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
+                         connect_args={"connect_timeout": 3})
 
 
 @contextmanager

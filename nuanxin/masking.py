@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")  # +86 / 86: Telegram contacts
+# +86 / 86 (Telegram contacts), spaces or dashes between the groups (138 1234 5678, 138-1234-5678)
+PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)")
 ID_CARD = re.compile(r"(?<![0-9Xx])(\d{6})[ -]?\d{8}[ -]?(\d{3}[0-9Xx])(?![0-9Xx])")  # 6-8-4, spaces allowed
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{3,4})(?!\d)")
 
@@ -18,8 +19,13 @@ def without_contact_details(text: str) -> str:
     return CONTACT.sub(" ", text).strip()
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+
+
 def mask(text: str) -> str:
-    """138****5678 keeps enough for a person to recognise their own number and nothing more."""
+    """138****5678 keeps enough for a person to recognise their own number and nothing more. Full-width digits
+    (typed with a Chinese input method) are read as digits first."""
+    text = text.translate(FULL_WIDTH_DIGITS)
     text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     text = PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     return LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)

@@ -22,7 +22,6 @@ from nuanxin.messaging import contract, photos
 from nuanxin.station import gazetteer
 from terminal.render import Screen, render
 
-CHANNEL = "terminal"
 STOP = {"/stop", "/quit", "/exit", "/退出"}
 LOCATION, PHOTO = "/位置", "/照片"
 COORDINATES = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -58,7 +57,7 @@ class Chat:
         return False
 
     def send(self, text: str, metadata: dict[str, Any] | None = None) -> None:
-        body = {"sender": self.sender, "message": text, "metadata": {"channel": CHANNEL, **(metadata or {})}}
+        body = {"sender": self.sender, "message": text, **({"metadata": metadata} if metadata else {})}
         try:
             response = self.client.post("/webhooks/rest/webhook", json=body)
             response.raise_for_status()

@@ -7,6 +7,12 @@ def test_phone_numbers_are_masked() -> None:
     assert mask("电话13812345678，备用0600-81234567") == "电话138****5678，备用0600-****4567"
 
 
+def test_phone_numbers_are_masked_however_they_are_written() -> None:
+    for written in ("+8613812345678", "+86 138 1234 5678", "86-138-1234-5678", "138 1234 5678", "138-1234-5678",
+                    "１３８１２３４５６７８", "＋８６１３８１２３４５６７８", "１３８ １２３４ ５６７８"):
+        assert mask(f"我电话{written}转人工") == "我电话138****5678转人工", written
+
+
 def test_id_card_is_masked_and_ordinary_numbers_are_kept() -> None:
     assert mask("身份证11010119900307123X 订单号2024") == "身份证110101********123X 订单号2024"
 

@@ -2,12 +2,18 @@
 once, event classes found by name from an index."""
 from __future__ import annotations
 
+import json
+import random
+import tarfile
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
+from harness.assistant import MODEL
 from nuanxin.nlu import speedups
 
 GOOD = {"events": [{"event": "slot", "name": "topic", "value": None}],
@@ -19,6 +25,7 @@ BAD = [{"events": "not a list"}, {"events": [{"no": "event name"}]}, {"responses
 def patched(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", speedups.ORIGINAL_POSSIBLE_KEYS)
     monkeypatch.delenv("NUANXIN_RASA_SPEEDUPS", raising=False)
     assert speedups.apply()
     return RemoteAction("action_x", None)
@@ -51,6 +58,31 @@ def test_event_classes_are_found_as_rasa_finds_them(patched: RemoteAction) -> No
 def test_it_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", speedups.ORIGINAL_POSSIBLE_KEYS)
     monkeypatch.setenv("NUANXIN_RASA_SPEEDUPS", "0")
     assert not speedups.apply() and RemoteAction._validate_action_result is speedups.ORIGINAL_VALIDATE
     assert Event.resolve_by_type is speedups.ORIGINAL_RESOLVE
+
+
+def _trained_rules() -> dict[str, str]:
+    with tarfile.open(MODEL) as model:
+        member = next(m for m in model.getmembers() if m.name.endswith("rule_policy.json"))
+        return json.load(model.extractfile(member))["lookup"]["rules"]
+
+
+def test_rules_are_narrowed_as_rasa_narrows_them(patched: RemoteAction) -> None:
+    """Conversations made of the trained rules' own states, ending as a rule does or anyhow."""
+    lookup = _trained_rules()
+    policy = RulePolicy.__new__(RulePolicy)  # only the methods that read rule keys are used
+    rules = [json.loads(key) for key in lookup]
+    pool = [state for rule in rules for state in rule]
+    rng = random.Random(13)
+    matched = 0
+    for case in range(400):
+        states = [rng.choice(pool) for _ in range(rng.randint(0, 25))]
+        if case % 2:
+            states += rng.choice(rules)
+        ours = policy._get_possible_keys(lookup, states)
+        assert ours == speedups.ORIGINAL_POSSIBLE_KEYS(policy, lookup, states)
+        matched += bool(ours)
+    assert matched >= 200  # every conversation ending as a rule keeps at least that rule

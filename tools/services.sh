@@ -16,7 +16,7 @@ trap cleanup EXIT INT TERM
 
 # Both servers, logs to stdout/stderr of this script (redirected for the chat); Rasa starts once actions answer.
 start_servers() {
-  $PY -m rasa_sdk --actions actions -p "$ACTION_PORT" &
+  $PY -m nuanxin.messaging.action_server -p "$ACTION_PORT" &
   pids+=($!)
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null && break

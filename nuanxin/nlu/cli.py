@@ -4,10 +4,13 @@
 - jieba loads its main dictionary on the first message (~1 s) unless initialised at start.
 - Running as a module puts the checkout on sys.path, so config.yml can name nuanxin.nlu.components.
 - nuanxin.nlu.speedups fixes what the profile found inside Rasa's code path (the action response's validation).
+- endpoints.yml reads the action server's shared secret from NUANXIN_ACTION_SECRET, set here when the
+  environment does not (settings.shared_secret), so that `make run` needs no setup.
 """
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import jieba
@@ -17,6 +20,9 @@ import skops.io  # noqa: F401  (see module docstring)
 def main() -> None:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    from nuanxin import settings
+
+    os.environ["NUANXIN_ACTION_SECRET"] = settings.shared_secret("action")
     from rasa.__main__ import main as rasa_main
 
     from nuanxin.nlu import speedups

@@ -1,0 +1,186 @@
+"""The assistant as production runs it, measured from outside: one Rasa and one action server over PostgreSQL, locks
+in Redis (NUANXIN_REDIS_URL), through the public REST door. `make bench` prints one table (copied into the README).
+
+Riders send without pause, far faster than the throttle of real riders allows (lifted here; tests/test_channels.py
+checks it). Riders send the mix issue 13 measured with (greeting, stations, policy, 转人工, a shared location, thanks), each in
+a conversation of their own. Rows:
+- cold start: both processes started until the first reply;
+- /model/parse: NLU alone, one caller;
+- webhook at 1, 8 and 32 riders at once (SECONDS each): throughput, p50/p95/p99, p95 of the turns answered by a
+  custom action (and so by the database);
+- same-rider burst: 8 messages of one rider at once; answered in order? the slowest;
+- long conversation: others' p50 at 8 riders while one rider's 900-turn conversation keeps going, and that rider's
+  own turn time at turn 1 and at turn 900;
+- 100,000 characters: others' p50 at 8 riders while one client keeps sending such messages;
+- memory (RSS) of each process after the runs.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import platform
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+from bench.report_latency import percentile
+from harness.assistant import Assistant, fresh_database, running_assistant
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", 15))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+LOCATION = "/share_location" + json.dumps({"latitude": 30.2741, "longitude": 120.1551})
+MIX = ["你好", "骑手能不能加入工会", "万象汇附近有驿站吗", "职业伤害保障怎么申请", "转人工", LOCATION,
+       "送餐超时被罚款合理吗", "谢谢", "骑手七不公约是哪七条", "入会要交会费吗"]
+ACTION_PATH = {m for m in MIX if m not in ("你好", "谢谢")}
+
+
+def _say(http: requests.Session, url: str, sender: str, message: str) -> float:
+    started = time.perf_counter()
+    http.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60).raise_for_status()
+    return time.perf_counter() - started
+
+
+def _riders(url: str, riders: int, seconds: float = SECONDS) -> tuple[float, list[float], list[float]]:
+    """Throughput, all turn times, custom-action turn times."""
+    times: list[tuple[bool, float]] = []
+    stop = time.monotonic() + seconds
+
+    def ride() -> None:
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        with requests.Session() as http:
+            for message in itertools.cycle(MIX):
+                if time.monotonic() >= stop:
+                    return
+                times.append((message in ACTION_PATH, _say(http, url, sender, message)))
+
+    threads = [threading.Thread(target=ride) for _ in range(riders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(times) / seconds, [t for _, t in times], [t for a, t in times if a]
+
+
+def _in_background(url: str, messages: itertools.cycle, stop: threading.Event, sender: str,
+                   own: list[float]) -> threading.Thread:
+    def run() -> None:
+        with requests.Session() as http:
+            for message in messages:
+                if stop.is_set():
+                    return
+                own.append(_say(http, url, sender, message))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _burst(url: str) -> tuple[bool, float]:
+    """8 messages of one rider at once: were the replies in the order sent? the slowest reply."""
+    sender = f"burst-{uuid.uuid4().hex[:8]}"
+    numbers = [f"第{i}条：万象汇附近有驿站吗" for i in range(8)]
+
+    def one(i: int) -> tuple[int, float]:
+        time.sleep(i * 0.005)  # sent in this order, a few ms apart
+        return i, _say(requests.Session(), url, sender, numbers[i])
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(one, range(8)))
+    texts = [e["text"] for e in _tracker_user_texts(url, sender)]
+    return texts == numbers, max(t for _, t in results)
+
+
+ASSISTANT: Assistant | None = None
+
+
+def _tracker_user_texts(url: str, sender: str) -> list[dict]:
+    assert ASSISTANT is not None
+    return [e for e in ASSISTANT.tracker(sender)["events"] if e.get("event") == "user"]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def main() -> None:
+    global ASSISTANT
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for database in fresh_database("postgresql", tmp):
+            started = time.perf_counter()
+            for assistant in running_assistant(database, tmp, env={"NUANXIN_REDIS_URL": REDIS_URL,
+                                                                      "NUANXIN_THROTTLE_COUNT": "1000000"}):
+                ASSISTANT = assistant
+                url = assistant.rasa_url
+                assistant.say("bench-first", "你好")
+                rows.append(("cold start to first answer (both processes)", f"{time.perf_counter() - started:.1f} s"))
+
+                parse = []
+                for message in MIX * 20:
+                    t0 = time.perf_counter()
+                    assistant.parse(message)
+                    parse.append(time.perf_counter() - t0)
+                rows.append(("/model/parse, one caller: p50 / p95", f"{_ms(percentile(parse, .5))} / "
+                                                                      f"{_ms(percentile(parse, .95))} ms"))
+                _riders(url, 2, 5)  # warm up
+                baseline = 0.0
+                for riders in (1, 8, 32):
+                    rate, every, action = _riders(url, riders)
+                    if riders == 8:
+                        baseline = percentile(every, .5)
+                    rows.append((f"webhook, {riders} rider(s) at once: msg/s; p50 / p95 / p99; custom-action p95",
+                                 f"{rate:.1f} msg/s; {_ms(percentile(every, .5))} / {_ms(percentile(every, .95))} / "
+                                 f"{_ms(percentile(every, .99))} ms; {_ms(percentile(action, .95))} ms"))
+
+                in_order, slowest = _burst(url)
+                rows.append(("same rider, 8 messages at once: in order; slowest reply",
+                             f"{'yes' if in_order else 'NO'}; {_ms(slowest)} ms"))
+
+                long_sender, own = f"long-{uuid.uuid4().hex[:8]}", []
+                with requests.Session() as http:
+                    for message in itertools.islice(itertools.cycle(MIX), 900):
+                        own.append(_say(http, url, long_sender, message))
+                stop, later = threading.Event(), []
+                thread = _in_background(url, itertools.cycle(MIX), stop, long_sender, later)
+                _, every, _ = _riders(url, 8)
+                stop.set()
+                thread.join()
+                rows.append(("a 900-turn conversation going on: others' p50 at 8 riders (without)",
+                             f"{_ms(percentile(every, .5))} ms ({_ms(baseline)} ms)"))
+                rows.append(("that conversation's own turn: turn 1-10 p50 / turn 900+ p50",
+                             f"{_ms(percentile(own[:10], .5))} / {_ms(percentile(later, .5))} ms"))
+
+                stop, flood = threading.Event(), []
+                thread = _in_background(url, itertools.cycle(["长" * 100_000]), stop, "flood", flood)
+                _, every, _ = _riders(url, 8)
+                stop.set()
+                thread.join()
+                rows.append(("100,000-character messages sent meanwhile: others' p50 at 8 riders (without); "
+                             "the long message's reply p50",
+                             f"{_ms(percentile(every, .5))} ms ({_ms(baseline)} ms); {_ms(percentile(flood, .5))} ms"))
+                rows.append(("memory (RSS): Rasa / action server", " / ".join(
+                    f"{_rss_mb(pid):.0f} MB" for pid in assistant.pids().values())))
+    print(f"Serving ({platform.processor() or platform.machine()}, {os.cpu_count()} cores; one Rasa + one action "
+          f"server, PostgreSQL, Redis locks; {SECONDS:.0f} s per load run)")
+    print("| measure | result |")
+    print("|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
