@@ -48,7 +48,7 @@ bench: model
 	$(PY) -m bench.nlu_pipelines
 	$(PY) -m bench.report_latency
 	$(PY) -m bench.dialogue_policies
-	$(PY) -m bench.webhook_throughput
+	$(PY) -m bench.serving
 
 install: $(VENV)/.installed
 

@@ -1,5 +1,7 @@
-"""The assistant as production runs it, measured from outside: one Rasa and one action server over PostgreSQL, locks
-in Redis (NUANXIN_REDIS_URL), through the public REST door. `make bench` prints one table (copied into the README).
+"""The assistant as production runs it, measured from outside: one Rasa server (two worker processes,
+SANIC_WORKERS=2, one per core) and one action server over PostgreSQL, locks in Redis (NUANXIN_REDIS_URL), through
+the public REST door. `make bench` prints one table (copied into the README); its last row runs 8 riders against
+Rasa with a single worker.
 
 Riders send without pause, far faster than the throttle of real riders allows (lifted here; tests/test_channels.py
 checks it). Riders send the mix issue 13 measured with (greeting, stations, policy, 转人工, a shared location, thanks), each in
@@ -11,7 +13,7 @@ a conversation of their own. Rows:
 - same-rider burst: 8 messages of one rider at once; answered in order? the slowest;
 - long conversation: others' p50 at 8 riders while one rider's 900-turn conversation keeps going, and that rider's
   own turn time at turn 1 and at turn 900;
-- 100,000 characters: others' p50 at 8 riders while one client keeps sending such messages;
+- 100,000 characters: others' p50 at 8 riders while one client sends such a message every second;
 - memory (RSS) of each process after the runs.
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterator
 
 import requests
 
@@ -34,6 +37,11 @@ from harness.assistant import Assistant, fresh_database, running_assistant
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 15))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+
+def _env(workers: str) -> dict[str, str]:
+    return {"NUANXIN_REDIS_URL": REDIS_URL, "NUANXIN_THROTTLE_COUNT": "1000000", "SANIC_WORKERS": workers}
 LOCATION = "/share_location" + json.dumps({"latitude": 30.2741, "longitude": 120.1551})
 MIX = ["你好", "骑手能不能加入工会", "万象汇附近有驿站吗", "职业伤害保障怎么申请", "转人工", LOCATION,
        "送餐超时被罚款合理吗", "谢谢", "骑手七不公约是哪七条", "入会要交会费吗"]
@@ -67,7 +75,7 @@ def _riders(url: str, riders: int, seconds: float = SECONDS) -> tuple[float, lis
     return len(times) / seconds, [t for _, t in times], [t for a, t in times if a]
 
 
-def _in_background(url: str, messages: itertools.cycle, stop: threading.Event, sender: str,
+def _in_background(url: str, messages: Iterator[str], stop: threading.Event, sender: str,
                    own: list[float]) -> threading.Thread:
     def run() -> None:
         with requests.Session() as http:
@@ -79,6 +87,11 @@ def _in_background(url: str, messages: itertools.cycle, stop: threading.Event, s
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def _every_second(message: str, stop: threading.Event) -> Iterator[str]:
+    while not stop.wait(1.0):
+        yield message
 
 
 def _burst(url: str) -> tuple[bool, float]:
@@ -104,11 +117,16 @@ def _tracker_user_texts(url: str, sender: str) -> list[dict]:
     return [e for e in ASSISTANT.tracker(sender)["events"] if e.get("event") == "user"]
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, children: bool = False) -> float:
+    """Resident memory in MB; with children, the process's forked workers added (shared pages counted twice)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    if children:
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += _rss_mb(int(child), children=True)
+    return total
 
 
 def _ms(seconds: float) -> str:
@@ -122,8 +140,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         for database in fresh_database("postgresql", tmp):
             started = time.perf_counter()
-            for assistant in running_assistant(database, tmp, env={"NUANXIN_REDIS_URL": REDIS_URL,
-                                                                      "NUANXIN_THROTTLE_COUNT": "1000000"}):
+            for assistant in running_assistant(database, tmp, env=_env(WORKERS)):
                 ASSISTANT = assistant
                 url = assistant.rasa_url
                 assistant.say("bench-first", "你好")
@@ -165,16 +182,26 @@ def main() -> None:
                              f"{_ms(percentile(own[:10], .5))} / {_ms(percentile(later, .5))} ms"))
 
                 stop, flood = threading.Event(), []
-                thread = _in_background(url, itertools.cycle(["长" * 100_000]), stop, "flood", flood)
+                thread = _in_background(url, _every_second("长" * 100_000, stop), stop, "flood", flood)
                 _, every, _ = _riders(url, 8)
                 stop.set()
                 thread.join()
-                rows.append(("100,000-character messages sent meanwhile: others' p50 at 8 riders (without); "
+                rows.append(("one 100,000-character message a second meanwhile: others' p50 at 8 riders (without); "
                              "the long message's reply p50",
                              f"{_ms(percentile(every, .5))} ms ({_ms(baseline)} ms); {_ms(percentile(flood, .5))} ms"))
-                rows.append(("memory (RSS): Rasa / action server", " / ".join(
-                    f"{_rss_mb(pid):.0f} MB" for pid in assistant.pids().values())))
-    print(f"Serving ({platform.processor() or platform.machine()}, {os.cpu_count()} cores; one Rasa + one action "
+                rows.append((f"memory (RSS): Rasa ({WORKERS} workers and their parent) / action server",
+                             f"{_rss_mb(assistant.pids()['rasa'], children=True):.0f} MB / "
+                             f"{_rss_mb(assistant.pids()['actions']):.0f} MB"))
+            for label, env in (("Rasa with one worker", _env("1")),
+                               ("Rasa's code as shipped (NUANXIN_RASA_SPEEDUPS=0)",
+                                {**_env(WORKERS), "NUANXIN_RASA_SPEEDUPS": "0"})):
+                for assistant in running_assistant(database, tmp, env=env):
+                    _riders(assistant.rasa_url, 2, 5)
+                    rate, every, action = _riders(assistant.rasa_url, 8)
+                    rows.append((f"webhook, 8 riders, {label}: msg/s; p50 / p95 / p99; custom-action p95",
+                                 f"{rate:.1f} msg/s; {_ms(percentile(every, .5))} / {_ms(percentile(every, .95))} / "
+                                 f"{_ms(percentile(every, .99))} ms; {_ms(percentile(action, .95))} ms"))
+    print(f"Serving ({platform.machine()}, {os.cpu_count()} cores; one Rasa server with {WORKERS} workers + one action "
           f"server, PostgreSQL, Redis locks; {SECONDS:.0f} s per load run)")
     print("| measure | result |")
     print("|---|---|")

@@ -77,7 +77,10 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> Non
 class Assistant:
     """The running assistant: Rasa's HTTP server in front of our action server, over one database."""
 
-    def __init__(self, database_url: str, logs: Path, model: Path = MODEL, env: dict[str, str] | None = None) -> None:
+    def __init__(self, database_url: str, logs: Path, model: Path = MODEL, env: dict[str, str] | None = None,
+                 action_env: dict[str, str] | None = None) -> None:
+        """`env` is added to every process's environment, `action_env` to the action server's only (fault tests
+        give it its own way to the database)."""
         if not model.exists():
             raise RuntimeError("no trained model: run `make test` (it trains models/current.tar.gz first)")
         self.database_url = database_url
@@ -95,26 +98,50 @@ class Assistant:
         endpoints.write_text(
             (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("http://127.0.0.1:5055", self.action_url),
             encoding="utf-8")
+        self.action_env = {**self.env, **(action_env or {})}
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
                           str(endpoints), "--credentials", "credentials.yml", "--enable-api",
-                          "--auth-token", self.token, "-i", "127.0.0.1", "-p", str(self.rasa_port)]
+                          "--auth-token", self.token, "-i", "127.0.0.1", "-p"]
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None
+        self.replicas: dict[str, subprocess.Popen] = {}
 
     def start(self) -> "Assistant":
-        log = self.logs / f"actions-{self.action_port}.log"
-        self._actions = subprocess.Popen(
-            [sys.executable, "-m", "nuanxin.messaging.action_server", "-p", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        wait_for(f"{self.action_url}/health", self._actions, 60, log)
+        self.start_actions()
         self.start_rasa()
         return self
 
+    def start_actions(self) -> None:
+        log = self.logs / f"actions-{self.action_port}.log"
+        self._actions = subprocess.Popen(
+            [sys.executable, "-m", "nuanxin.messaging.action_server", "-p", str(self.action_port)],
+            cwd=ROOT, env=self.action_env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+        wait_for(f"{self.action_url}/health", self._actions, 60, log)
+
+    def stop_actions(self) -> None:
+        stop(self._actions)
+
     def start_rasa(self) -> None:
-        log = self.logs / f"rasa-{self.rasa_port}.log"
-        self._rasa = subprocess.Popen(self._rasa_cmd, cwd=ROOT, env=self.env, stdout=log.open("a"),
-                                      stderr=subprocess.STDOUT)
-        wait_for(f"{self.rasa_url}/status?token={self.token}", self._rasa, 180, log)
+        self._rasa = self._start_rasa_on(self.rasa_port)
+
+    def start_replica(self) -> str:
+        """Another Rasa process over the same database, locks and action server; its URL."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        self.replicas[url] = self._start_rasa_on(port)
+        return url
+
+    def kill_replica(self, url: str) -> None:
+        """As a machine dying does: no clean-up at all."""
+        self.replicas[url].kill()
+        self.replicas[url].wait()
+
+    def _start_rasa_on(self, port: int) -> subprocess.Popen:
+        log = self.logs / f"rasa-{port}.log"
+        proc = subprocess.Popen([*self._rasa_cmd, str(port)], cwd=ROOT, env=self.env, stdout=log.open("a"),
+                                stderr=subprocess.STDOUT)
+        wait_for(f"http://127.0.0.1:{port}/status?token={self.token}", proc, 180, log)
+        return proc
 
     def pids(self) -> dict[str, int]:
         return {name: proc.pid for name, proc in (("rasa", self._rasa), ("actions", self._actions)) if proc}
@@ -123,12 +150,15 @@ class Assistant:
         stop(self._rasa)
 
     def stop(self) -> None:
+        for proc in self.replicas.values():
+            stop(proc)
         stop(self._rasa)
         stop(self._actions)
 
-    def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+    def say(self, sender: str, message: str, metadata: dict | None = None, url: str | None = None,
+            timeout: float = 30) -> list[dict]:
         body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+        response = requests.post(f"{url or self.rasa_url}/webhooks/rest/webhook", json=body, timeout=timeout)
         response.raise_for_status()
         return response.json()
 
@@ -156,9 +186,9 @@ def stop(proc: subprocess.Popen | None) -> None:
         proc.wait()
 
 
-def running_assistant(database_url: str, logs: Path, model: Path = MODEL,
-                      env: dict[str, str] | None = None) -> Iterator[Assistant]:
-    assistant = Assistant(database_url, logs, model, env)
+def running_assistant(database_url: str, logs: Path, model: Path = MODEL, env: dict[str, str] | None = None,
+                      action_env: dict[str, str] | None = None) -> Iterator[Assistant]:
+    assistant = Assistant(database_url, logs, model, env, action_env)
     try:
         yield assistant.start()
     finally:

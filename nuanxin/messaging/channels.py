@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,64}")
 FRONTEND_CHANNELS = ("telegram",)
 MAX_METADATA_BYTES = 8192
+MAX_BODY_BYTES = 6 * 2 * fallback.MAX_CHARS + MAX_METADATA_BYTES + 1024  # every character escaped as \uXXXX
 THROTTLE_COUNT = int(os.environ.get("NUANXIN_THROTTLE_COUNT", 15))  # bench/ lifts it to load one conversation
 THROTTLE_SECONDS = 10.0
 DEADLINE_SECONDS = float(os.environ.get("NUANXIN_REPLY_DEADLINE", 4.5))
@@ -105,6 +106,8 @@ class GuardedInput(InputChannel):
 
         @door.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:  # no message within the limit is this long: not parsed
+                return response.json([{"text": responses.text("utter_input_too_long", limit=fallback.MAX_CHARS)}])
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):

@@ -4,6 +4,9 @@
 - jieba loads its main dictionary on the first message (~1 s) unless initialised at start.
 - Running as a module puts the checkout on sys.path, so config.yml can name nuanxin.nlu.components.
 - nuanxin.nlu.speedups fixes what the profile found inside Rasa's code path (the action response's validation).
+- nuanxin.nlu.safeguards makes a custom action that cannot run answer with an apology and the hotline.
+- SANIC_WORKERS > 1 (Rasa's worker processes, one per core) is refused without NUANXIN_REDIS_URL: workers share
+  conversations, so their locks must be shared too (Rasa itself would accept our lock store's class name).
 - endpoints.yml reads the action server's shared secret from NUANXIN_ACTION_SECRET, set here when the
   environment does not (settings.shared_secret), so that `make run` needs no setup.
 """
@@ -19,15 +22,19 @@ import skops.io  # noqa: F401  (see module docstring)
 
 def main() -> None:
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
     from nuanxin import settings
+
+    if int(os.environ.get("SANIC_WORKERS", "1")) > 1 and not settings.redis_url():
+        sys.exit("SANIC_WORKERS > 1 needs NUANXIN_REDIS_URL: the workers must share their conversation locks")
+    jieba.initialize()
 
     os.environ["NUANXIN_ACTION_SECRET"] = settings.shared_secret("action")
     from rasa.__main__ import main as rasa_main
 
-    from nuanxin.nlu import speedups
+    from nuanxin.nlu import safeguards, speedups
 
     speedups.apply()
+    safeguards.apply()
 
     sys.argv[0] = "rasa"
     rasa_main()

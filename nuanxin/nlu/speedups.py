@@ -16,18 +16,24 @@ conversation cost 9,000 checks per prediction instead of 900, and most of the 30
 (a quarter of the Rasa process in the profile after the tracker store's fixes). Here only the rules whose last
 turn can match are walked, over the last `longest rule` states: the same keys survive.
 
+Rasa opens a new HTTP session — a new TCP connection — for every call to the action server. The endpoint keeps one
+session (with its connection pool) per event loop here; each call still sends the endpoint's headers.
+
 `NUANXIN_RASA_SPEEDUPS=0` leaves Rasa as it is (bench/webhook_throughput.py compares both).
 """
 from __future__ import annotations
 
+import asyncio
 import os
 from functools import lru_cache
 from typing import Any
 
+import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.utils.endpoints import EndpointConfig
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 from rasa.shared.constants import DOCS_BASE_URL
@@ -37,6 +43,7 @@ from rasa.shared.utils.common import all_subclasses
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 ORIGINAL_RESOLVE = Event.resolve_by_type
 ORIGINAL_POSSIBLE_KEYS = RulePolicy._get_possible_keys
+ORIGINAL_SESSION = EndpointConfig.session
 
 
 @lru_cache(maxsize=1)
@@ -114,14 +121,40 @@ def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[di
     return ORIGINAL_POSSIBLE_KEYS(self, index.candidates(states[-1]), states[-index.longest:])
 
 
+class _KeptSession:
+    """`async with endpoint.session()` without closing the session at the end."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *_: Any) -> None:
+        return None
+
+
+def _session(self: EndpointConfig) -> _KeptSession:
+    loop = asyncio.get_running_loop()
+    kept = getattr(self, "_nuanxin_sessions", None)
+    if kept is None:
+        kept = self._nuanxin_sessions = {}
+    session = kept.get(loop)
+    if session is None or session.closed:
+        session = kept[loop] = ORIGINAL_SESSION(self)
+    return _KeptSession(session)
+
+
 def apply() -> bool:
     """Install the fixes unless NUANXIN_RASA_SPEEDUPS=0; True when they are in place."""
     if os.environ.get("NUANXIN_RASA_SPEEDUPS", "1") == "0":
         RemoteAction._validate_action_result = ORIGINAL_VALIDATE
         Event.resolve_by_type = staticmethod(ORIGINAL_RESOLVE)
         RulePolicy._get_possible_keys = ORIGINAL_POSSIBLE_KEYS
+        EndpointConfig.session = ORIGINAL_SESSION
         return False
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     RulePolicy._get_possible_keys = _get_possible_keys
+    EndpointConfig.session = _session
     return True

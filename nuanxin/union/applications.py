@@ -39,10 +39,11 @@ def _membership() -> dict[str, Any]:
     return knowledge.read_yaml("union.yml")["membership"]
 
 
-def intro() -> tuple[str, list[tuple[str, str]]]:
+@lru_cache(maxsize=1)
+def intro() -> tuple[str, tuple[tuple[str, str], ...]]:
     """What membership gives, costs and who may join; and (unit id, title) of the units that say more."""
     titles = {u["id"]: u["title"] for u in knowledge.read_yaml("policies/union_party.yml")["units"]}
-    return _membership()["intro"], [(unit, titles[unit]) for unit in _membership()["details"]]
+    return _membership()["intro"], tuple((unit, titles[unit]) for unit in _membership()["details"])
 
 
 @lru_cache(maxsize=1)
