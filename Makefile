@@ -9,13 +9,18 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve telegram test check eval tune bench prepare model install lock clean
+.PHONY: run serve serve-prod telegram test check eval tune bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
 
 serve: model
 	tools/services.sh serve
+
+# Production layout on this machine: action server, two Rasa replicas behind a balancer, the bot when
+# TELEGRAM_TOKEN is set; PostgreSQL and Redis (README "Production").
+serve-prod: model
+	tools/serve_prod.sh
 
 # The Telegram front end; needs TELEGRAM_TOKEN and a running `make serve` (see README).
 telegram: prepare

@@ -4,8 +4,8 @@ the public REST door. `make bench` prints one table (copied into the README); it
 Rasa with a single worker.
 
 Riders send without pause, far faster than the throttle of real riders allows (lifted here; tests/test_channels.py
-checks it). Riders send the mix issue 13 measured with (greeting, stations, policy, 转人工, a shared location, thanks), each in
-a conversation of their own. Rows:
+checks it). They send the mix issue 13 measured with (greeting, stations, policy, 转人工, a shared location,
+thanks), each in a conversation of their own. Rows:
 - cold start: both processes started until the first reply;
 - /model/parse: NLU alone, one caller;
 - webhook at 1, 8 and 32 riders at once (SECONDS each): throughput, p50/p95/p99, p95 of the turns answered by a
@@ -50,7 +50,8 @@ ACTION_PATH = {m for m in MIX if m not in ("你好", "谢谢")}
 
 def _say(http: requests.Session, url: str, sender: str, message: str) -> float:
     started = time.perf_counter()
-    http.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60).raise_for_status()
+    reply = http.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    reply.raise_for_status()
     return time.perf_counter() - started
 
 

@@ -93,14 +93,11 @@ class Assistant:
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
                     "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
                     "NUANXIN_ACTION_SECRET": secrets.token_urlsafe(24),
-                    "NUANXIN_FRONTEND_SECRET": self.frontend_secret, **(env or {})}
-        endpoints = logs / f"endpoints-{self.action_port}.yml"
-        endpoints.write_text(
-            (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("http://127.0.0.1:5055", self.action_url),
-            encoding="utf-8")
+                    "NUANXIN_FRONTEND_SECRET": self.frontend_secret, "NUANXIN_ACTION_URL": f"{self.action_url}/webhook",
+                    **(env or {})}
         self.action_env = {**self.env, **(action_env or {})}
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
-                          str(endpoints), "--credentials", "credentials.yml", "--enable-api",
+                          "endpoints.yml", "--credentials", "credentials.yml", "--enable-api",
                           "--auth-token", self.token, "-i", "127.0.0.1", "-p"]
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None

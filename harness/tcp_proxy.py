@@ -6,19 +6,17 @@ from __future__ import annotations
 import socket
 import threading
 
-from harness.assistant import free_port
-
 
 class TcpProxy:
     def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
         self.target = (target_host, target_port)
-        self.port = free_port()
         self.refusing = False
         self._flowing = threading.Event()
         self._flowing.set()
         self._open: set[socket.socket] = set()
         self._guard = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener = socket.create_server(("127.0.0.1", 0))  # a port of its own, no race for it
+        self.port = self._listener.getsockname()[1]
         self._stopped = False
         threading.Thread(target=self._accept, daemon=True).start()
 

@@ -9,6 +9,8 @@ stalled for more than three lifetimes.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -19,10 +21,11 @@ import pytest
 from sqlalchemy import select
 
 from conftest import texts
-from harness.assistant import Assistant, fresh_database, running_assistant
+from harness.assistant import ROOT, Assistant, free_port, fresh_database, running_assistant, stop, wait_for
 from harness.tcp_proxy import TcpProxy
 from nuanxin import db
 from nuanxin.handoff import hotline
+from nuanxin.messaging.balancer import Balancer
 from nuanxin.models import HandoffTicket
 
 HOTLINE = hotline.contact_from_files()["hotline_phone"]
@@ -202,3 +205,28 @@ def test_a_slow_action_never_lets_the_next_message_run_beside_it(faulty: Faulty)
     users = [e["text"] for e in events if e["event"] == "user"]
     assert users == ["骑手能加入工会吗", "转人工", "入会要交会费吗"] and _one_at_a_time(events)
     assert re.search("工单", " ".join(e.get("text") or "" for e in events if e["event"] == "bot"))
+
+
+def test_through_the_balancer_a_dead_replica_is_skipped(faulty: Faulty, tmp_path: Path) -> None:
+    """make serve-prod's balancer (nuanxin.messaging.balancer) in front of two replicas: a rider stays on the
+    replica their id hashes to; when it dies between two messages, the other carries the conversation on."""
+    assistant = faulty.assistant
+    doomed = assistant.start_replica()
+    urls = [assistant.rasa_url, doomed]
+    sender = next(s for s in (f"f-{uuid.uuid4().hex[:8]}" for _ in range(100))
+                  if Balancer(urls).order(s)[0] == doomed)
+    port = free_port()
+    log = tmp_path / "balancer.log"
+    balancer = subprocess.Popen([sys.executable, "-m", "nuanxin.messaging.balancer", "-p", str(port), *urls],
+                                cwd=ROOT, env=assistant.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        front = f"http://127.0.0.1:{port}"
+        wait_for(f"{front}/", balancer, 30, log)
+        assistant.say(sender, "我想加入工会", url=front)
+        assistant.say(sender, "/apply_union", url=front)
+        assert "姓名" in texts(assistant.say(sender, "/affirm", url=front))
+        assistant.kill_replica(doomed)
+        assert "手机号" in texts(assistant.say(sender, "张伟", url=front, timeout=DEADLINE))
+        assert "身份证号" in texts(assistant.say(sender, "13700002222", url=front))
+    finally:
+        stop(balancer)
