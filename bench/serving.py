@@ -1,7 +1,8 @@
 """The assistant as production runs it, measured from outside: one Rasa server (two worker processes,
 SANIC_WORKERS=2, one per core) and one action server over PostgreSQL, locks in Redis (NUANXIN_REDIS_URL), through
-the public REST door. `make bench` prints one table (copied into the README); its last row runs 8 riders against
-Rasa with a single worker.
+the public REST door. `make bench` prints one table (copied into the README); its last rows run 8 riders against
+Rasa with a single worker, against Rasa's code as shipped, and against two single-worker replicas behind
+nuanxin.messaging.balancer (make serve-prod's layout).
 
 Riders send without pause, far faster than the throttle of real riders allows (lifted here; tests/test_channels.py
 checks it). They send the mix issue 13 measured with (greeting, stations, policy, 转人工, a shared location,
@@ -22,6 +23,8 @@ import itertools
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -33,7 +36,8 @@ from typing import Iterator
 import requests
 
 from bench.report_latency import percentile
-from harness.assistant import Assistant, fresh_database, running_assistant
+from harness import assistant as harness
+from harness.assistant import ROOT, Assistant, free_port, fresh_database, running_assistant, wait_for
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 15))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -88,6 +92,13 @@ def _in_background(url: str, messages: Iterator[str], stop: threading.Event, sen
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def _eight_riders(label: str, url: str) -> tuple[str, str]:
+    rate, every, action = _riders(url, 8)
+    return (f"webhook, 8 riders, {label}: msg/s; p50 / p95 / p99; custom-action p95",
+            f"{rate:.1f} msg/s; {_ms(percentile(every, .5))} / {_ms(percentile(every, .95))} / "
+            f"{_ms(percentile(every, .99))} ms; {_ms(percentile(action, .95))} ms")
 
 
 def _every_second(message: str, stop: threading.Event) -> Iterator[str]:
@@ -198,10 +209,21 @@ def main() -> None:
                                 {**_env(WORKERS), "NUANXIN_RASA_SPEEDUPS": "0"})):
                 for assistant in running_assistant(database, tmp, env=env):
                     _riders(assistant.rasa_url, 2, 5)
-                    rate, every, action = _riders(assistant.rasa_url, 8)
-                    rows.append((f"webhook, 8 riders, {label}: msg/s; p50 / p95 / p99; custom-action p95",
-                                 f"{rate:.1f} msg/s; {_ms(percentile(every, .5))} / {_ms(percentile(every, .95))} / "
-                                 f"{_ms(percentile(every, .99))} ms; {_ms(percentile(action, .95))} ms"))
+                    rows.append(_eight_riders(label, assistant.rasa_url))
+            for assistant in running_assistant(database, tmp, env=_env("1")):
+                urls = [assistant.rasa_url, assistant.start_replica()]
+                port = free_port()
+                log = tmp / "balancer.log"
+                balancer = subprocess.Popen([sys.executable, "-m", "nuanxin.messaging.balancer", "-p", str(port),
+                                             *urls], cwd=ROOT, env=assistant.env, stdout=log.open("w"),
+                                            stderr=subprocess.STDOUT)
+                try:
+                    front = f"http://127.0.0.1:{port}"
+                    wait_for(f"{front}/", balancer, 30, log)
+                    _riders(front, 2, 5)
+                    rows.append(_eight_riders("two replicas (one worker each) behind the balancer", front))
+                finally:
+                    harness.stop(balancer)
     print(f"Serving ({platform.machine()}, {os.cpu_count()} cores; one Rasa server with {WORKERS} workers + one action "
           f"server, PostgreSQL, Redis locks; {SECONDS:.0f} s per load run)")
     print("| measure | result |")

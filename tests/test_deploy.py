@@ -3,7 +3,6 @@ secrets come from a Secret or an env file, the bot runs once, and the commands n
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import yaml
 

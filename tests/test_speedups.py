@@ -2,14 +2,17 @@
 once, event classes found by name from an index."""
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import tarfile
 
 import pytest
 from jsonschema import ValidationError
+from rasa.utils.endpoints import EndpointConfig
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
@@ -26,6 +29,8 @@ def patched(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", speedups.ORIGINAL_POSSIBLE_KEYS)
+    monkeypatch.setattr(DaskGraphRunner, "run", speedups.ORIGINAL_DASK_RUN)
+    monkeypatch.setattr(EndpointConfig, "session", speedups.ORIGINAL_SESSION)
     monkeypatch.delenv("NUANXIN_RASA_SPEEDUPS", raising=False)
     assert speedups.apply()
     return RemoteAction("action_x", None)
@@ -59,6 +64,8 @@ def test_it_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.ORIGINAL_VALIDATE)
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.ORIGINAL_RESOLVE))
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", speedups.ORIGINAL_POSSIBLE_KEYS)
+    monkeypatch.setattr(DaskGraphRunner, "run", speedups.ORIGINAL_DASK_RUN)
+    monkeypatch.setattr(EndpointConfig, "session", speedups.ORIGINAL_SESSION)
     monkeypatch.setenv("NUANXIN_RASA_SPEEDUPS", "0")
     assert not speedups.apply() and RemoteAction._validate_action_result is speedups.ORIGINAL_VALIDATE
     assert Event.resolve_by_type is speedups.ORIGINAL_RESOLVE
@@ -86,3 +93,18 @@ def test_rules_are_narrowed_as_rasa_narrows_them(patched: RemoteAction) -> None:
         assert ours == speedups.ORIGINAL_POSSIBLE_KEYS(policy, lookup, states)
         matched += bool(ours)
     assert matched >= 200  # every conversation ending as a rule keeps at least that rule
+
+
+def test_graph_runs_give_what_rasa_gives(patched: RemoteAction, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trained model's NLU graph, run with the graph built once and as Rasa builds it every time."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+
+    processor = Agent.load(str(MODEL)).processor
+    for text in ("附近有驿站吗", "我想加入工会", "转人工", "/affirm"):
+        message = UserMessage(text, message_id="m1")
+        ours = [asyncio.run(processor.parse_message(message)) for _ in range(2)]
+        monkeypatch.setattr(DaskGraphRunner, "run", speedups.ORIGINAL_DASK_RUN)
+        theirs = asyncio.run(processor.parse_message(message))
+        monkeypatch.setattr(DaskGraphRunner, "run", speedups._dask_run)
+        assert ours[0] == ours[1] == theirs, text
