@@ -98,7 +98,7 @@ class Assistant:
         self.action_env = {**self.env, **(action_env or {})}
         self._rasa_cmd = [sys.executable, "-m", "nuanxin.nlu.cli", "run", "-m", str(model), "--endpoints",
                           "endpoints.yml", "--credentials", "credentials.yml", "--enable-api",
-                          "--auth-token", self.token, "-i", "127.0.0.1", "-p"]
+                          f"--auth-token={self.token}", "-i", "127.0.0.1", "-p"]
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None
         self.replicas: dict[str, subprocess.Popen] = {}

@@ -36,7 +36,7 @@ upstreams=()
 for i in $(seq 1 "$REPLICAS"); do
   port=$((5005 + i))
   $PY -m nuanxin.nlu.cli run -m models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-      --enable-api --auth-token "$RASA_API_TOKEN" -i "$SANIC_HOST" -p "$port" &
+      --enable-api --auth-token="$RASA_API_TOKEN" -i "$SANIC_HOST" -p "$port" &
   pids+=($!)
   upstreams+=("http://127.0.0.1:$port")
 done

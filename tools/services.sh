@@ -49,5 +49,5 @@ if [ -z "${RASA_API_TOKEN:-}" ]; then
   RASA_API_TOKEN=$(cat "$token_file")
   echo "Rasa HTTP API token: $token_file (use ?token=…)"
 fi
-start_servers --enable-api --auth-token "$RASA_API_TOKEN"
+start_servers --enable-api --auth-token="$RASA_API_TOKEN"
 wait -n "${pids[@]}"

@@ -32,10 +32,10 @@ def main() -> None:
 
     os.environ["NUANXIN_ACTION_SECRET"] = settings.shared_secret("action")
     os.environ.setdefault("NUANXIN_ACTION_URL", "http://127.0.0.1:5055/webhook")
-    if "--enable-api" in sys.argv and "--auth-token" not in sys.argv:
+    if "--enable-api" in sys.argv and not any(a.startswith(("--auth-token", "-t")) for a in sys.argv):
         if not os.environ.get("RASA_API_TOKEN"):
             sys.exit("--enable-api needs a token: set RASA_API_TOKEN (the HTTP API reads and rewrites conversations)")
-        sys.argv += ["--auth-token", os.environ["RASA_API_TOKEN"]]
+        sys.argv.append(f"--auth-token={os.environ['RASA_API_TOKEN']}")  # one argument: a token may start with "-"
     from rasa.__main__ import main as rasa_main
 
     from nuanxin.nlu import safeguards, speedups
