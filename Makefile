@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve serve-prod telegram test check eval tune bench prepare model install lock clean
+.PHONY: run serve serve-prod console telegram test check eval tune bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
@@ -21,6 +21,10 @@ serve: model
 # TELEGRAM_TOKEN is set; PostgreSQL and Redis (README "Production").
 serve-prod: model
 	tools/serve_prod.sh
+
+# The hotline staff console on 127.0.0.1:8000 (accounts: python -m nuanxin.console create-user; see README).
+console: prepare
+	$(PY) -m console
 
 # The Telegram front end; needs TELEGRAM_TOKEN and a running `make serve` (see README).
 telegram: prepare

@@ -15,7 +15,7 @@ from pathlib import Path
 from nuanxin import settings
 
 ROOT = settings.ROOT
-ADAPTERS = ("actions", "bot", "terminal")
+ADAPTERS = ("actions", "bot", "terminal", "console")
 RUNTIME = ("nuanxin", *ADAPTERS)
 FORBIDDEN_IN_ADAPTERS = ("sqlalchemy", "nuanxin.models", "nuanxin.db", "alembic")
 # Not capabilities: what the front ends say by themselves.

@@ -10,6 +10,7 @@ Only the core package uses these classes; adapters (actions/, bot/, terminal/) c
 (tests/test_layout.py holds that rule).
 """
 from nuanxin.models.base import Base, utcnow
+from nuanxin.models.console import AuditEntry, StaffAccount
 from nuanxin.models.handoff import HandoffTicket, ServiceContact
 from nuanxin.models.messaging import ConversationEvent, InboundMessage, OutboxMessage
 from nuanxin.models.people import Consent, Person
@@ -24,5 +25,5 @@ __all__ = [
     "Base", "utcnow", "Person", "Consent", "Street", "Community", "GridStation", "Station", "ServiceContact",
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
     "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption",
-    "HandoffTicket", "OutboxMessage", "InboundMessage", "ConversationEvent",
+    "HandoffTicket", "OutboxMessage", "InboundMessage", "ConversationEvent", "StaffAccount", "AuditEntry",
 ]
