@@ -7,17 +7,18 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Flask, abort, redirect, render_template, request, session, url_for
+from flask import Flask, Response, abort, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from nuanxin import settings
 from console import rasa
 from nuanxin.console import accounts
 from nuanxin.console import consult as consultation
+from nuanxin.console import questions
 from nuanxin.console.accounts import Role
 
 SESSION_HOURS = 8  # one shift
@@ -36,6 +37,11 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class ResolveForm(FlaskForm):
+    question = HiddenField(validators=[DataRequired(), Length(max=500)])
+    unit_id = StringField(validators=[DataRequired(), Length(max=32)])
 
 
 class ConsultForm(FlaskForm):
@@ -110,6 +116,31 @@ def create_app() -> Flask:
             found = consultation.consult(form.question.data)
             understood = rasa.parse(form.question.data)
         return render_template("consult.html", form=form, found=found, understood=understood)
+
+    @app.route("/questions")
+    @allowed(Role.REVIEWER)
+    def unanswered() -> Any:
+        return render_template("questions.html", asked=questions.most_asked(), form=ResolveForm(),
+                               done=request.args.get("done"), unknown=request.args.get("unknown"))
+
+    @app.route("/questions/resolve", methods=["POST"])
+    @allowed(Role.REVIEWER)
+    def resolve_question() -> Any:
+        form = ResolveForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            closed = questions.resolve(form.question.data, form.unit_id.data.strip(),
+                                       actor=current_user.staff.username)
+        except questions.UnknownUnit:
+            return redirect(url_for("unanswered", unknown=form.unit_id.data.strip()))
+        return redirect(url_for("unanswered", done=closed))
+
+    @app.route("/questions/export.yml")
+    @allowed(Role.REVIEWER)
+    def export_questions() -> Any:
+        return Response(questions.export_yaml(), mimetype="text/yaml",
+                        headers={"Content-Disposition": "attachment; filename=policy_questions.yml"})
 
     @app.route("/admin/accounts")
     @allowed(Role.ADMIN)

@@ -9,6 +9,7 @@ import sys
 import uuid
 
 import pytest
+import yaml
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from nuanxin import db
 from nuanxin.console import accounts
 from nuanxin.console.accounts import Role
 from nuanxin.models import AuditEntry, ConversationEvent, StaffAccount, UnansweredQuestion
+from nuanxin.policy import answers, search
 
 PASSWORD = "correct horse battery"
 
@@ -118,3 +120,27 @@ def test_consult_shows_the_answer_its_source_and_reading_and_records_nothing(
 def _count(url: str, model: type) -> int:
     with db.session_scope(url) as session:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_reviewers_turn_unanswered_questions_into_ways_of_asking(client: FlaskClient, db_url: str) -> None:
+    accounts.create("zhou", "周审核", Role.REVIEWER, PASSWORD, actor="test")
+    for sender in ("r1", "r2"):
+        answers.answer(sender, "rest", "外卖箱能不能贴广告赚钱")
+    answers.answer("r3", "rest", "电动车电池能不能换大的")
+    _login(client, "wang", PASSWORD)
+    assert client.get("/questions").status_code == 403  # hotline agents do not review knowledge
+    client.post("/logout", data={"csrf_token": _csrf(client, "/")})
+    _login(client, "zhou", PASSWORD)
+    listed = client.get("/questions").text
+    assert listed.index("外卖箱能不能贴广告赚钱") < listed.index("电动车电池能不能换大的")  # most asked first
+    unit = search.shared_index().units[0].id
+    token = _csrf(client, "/questions")
+    assert "没有编号" in client.post("/questions/resolve", data={
+        "question": "外卖箱能不能贴广告赚钱", "unit_id": "NO-SUCH", "csrf_token": token}, follow_redirects=True).text
+    done = client.post("/questions/resolve", data={"question": "外卖箱能不能贴广告赚钱", "unit_id": unit,
+                                                    "csrf_token": token}, follow_redirects=True).text
+    assert "已处理 2 条" in done and "外卖箱能不能贴广告赚钱" not in done
+    exported = yaml.safe_load(client.get("/questions/export.yml").text)
+    assert exported == {"add_questions": [{"id": unit, "questions": ["外卖箱能不能贴广告赚钱"]}]}
+    assert ("zhou", "resolve_question") in _audit(db_url)
+    assert client.post("/questions/resolve", data={"question": "x", "unit_id": unit}).status_code == 400  # no CSRF

@@ -1,7 +1,7 @@
 """Reviewed policy knowledge and the questions it could not answer."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Float, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Text
 
 from nuanxin.models.base import Base, created_column
 
@@ -32,5 +32,10 @@ class UnansweredQuestion(Base):
     question = Column(Text, nullable=False)  # masked
     best_unit_id = Column(String(32))
     best_confidence = Column(Float)
-    status = Column(String(16), nullable=False, default="open")
+    status = Column(String(16), nullable=False, default="open")  # open | resolved
     created_at = created_column()
+    # A reviewer's verdict in the console: this unit answers it (the question becomes one of its ways of asking
+    # at the next review of knowledge/policies/).
+    resolved_unit_id = Column(String(32))
+    resolved_by = Column(String(64))
+    resolved_at = Column(DateTime(timezone=True))
