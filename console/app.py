@@ -11,7 +11,7 @@ from flask import Flask, Response, abort, redirect, render_template, request, se
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from nuanxin import settings
@@ -42,6 +42,12 @@ class LogoutForm(FlaskForm):
 class ResolveForm(FlaskForm):
     question = HiddenField(validators=[DataRequired(), Length(max=500)])
     unit_id = StringField(validators=[DataRequired(), Length(max=32)])
+
+
+class DraftForm(FlaskForm):
+    question = HiddenField(validators=[DataRequired(), Length(max=500)])
+    title = StringField(validators=[DataRequired(), Length(max=200)])
+    answer = TextAreaField(validators=[DataRequired(), Length(max=4000)])
 
 
 class ConsultForm(FlaskForm):
@@ -121,7 +127,8 @@ def create_app() -> Flask:
     @allowed(Role.REVIEWER)
     def unanswered() -> Any:
         return render_template("questions.html", asked=questions.most_asked(), form=ResolveForm(),
-                               done=request.args.get("done"), unknown=request.args.get("unknown"))
+                               draft_form=DraftForm(), done=request.args.get("done"),
+                               unknown=request.args.get("unknown"))
 
     @app.route("/questions/resolve", methods=["POST"])
     @allowed(Role.REVIEWER)
@@ -134,6 +141,16 @@ def create_app() -> Flask:
                                        actor=current_user.staff.username)
         except questions.UnknownUnit:
             return redirect(url_for("unanswered", unknown=form.unit_id.data.strip()))
+        return redirect(url_for("unanswered", done=closed))
+
+    @app.route("/questions/draft", methods=["POST"])
+    @allowed(Role.REVIEWER)
+    def draft_unit() -> Any:
+        form = DraftForm()
+        if not form.validate_on_submit():
+            abort(400)
+        closed = questions.draft(form.question.data, form.title.data.strip(), form.answer.data.strip(),
+                                 actor=current_user.staff.username)
         return redirect(url_for("unanswered", done=closed))
 
     @app.route("/questions/export.yml")

@@ -140,7 +140,14 @@ def test_reviewers_turn_unanswered_questions_into_ways_of_asking(client: FlaskCl
     done = client.post("/questions/resolve", data={"question": "外卖箱能不能贴广告赚钱", "unit_id": unit,
                                                     "csrf_token": token}, follow_redirects=True).text
     assert "已处理 2 条" in done and "外卖箱能不能贴广告赚钱" not in done
+    drafted = client.post("/questions/draft", data={
+        "question": "电动车电池能不能换大的", "title": "能不能私自更换大容量电池",
+        "answer": "不能。私自改装电池不符合国家标准。", "csrf_token": token}, follow_redirects=True).text
+    assert "已处理 1 条" in drafted and "目前没有待处理的问题" in drafted
     exported = yaml.safe_load(client.get("/questions/export.yml").text)
-    assert exported == {"add_questions": [{"id": unit, "questions": ["外卖箱能不能贴广告赚钱"]}]}
-    assert ("zhou", "resolve_question") in _audit(db_url)
+    assert exported == {"add_questions": [{"id": unit, "questions": ["外卖箱能不能贴广告赚钱"]}],
+                        "new_units": [{"title": "能不能私自更换大容量电池",
+                                       "answer": "不能。私自改装电池不符合国家标准。", "drafted_by": "zhou",
+                                       "questions": ["电动车电池能不能换大的"]}]}
+    assert ("zhou", "resolve_question") in _audit(db_url) and ("zhou", "draft_unit") in _audit(db_url)
     assert client.post("/questions/resolve", data={"question": "x", "unit_id": unit}).status_code == 400  # no CSRF

@@ -1,6 +1,7 @@
 """Unanswered questions for reviewers: the open ones grouped by their (masked) words, most asked first, with the
-closest unit and its confidence; a reviewer's verdict "unit X answers this" closes every copy of the question and
-goes into the YAML exported for the next review of knowledge/policies/ (the files stay the reviewed source)."""
+closest unit and its confidence; a reviewer's verdict "unit X answers this", or a new unit drafted for it, closes
+every copy of the question and goes into the YAML exported for the next review of knowledge/policies/ (the files
+stay the reviewed source)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from nuanxin import db
 from nuanxin.console import audit
-from nuanxin.models import UnansweredQuestion, utcnow
+from nuanxin.models import PolicyDraft, UnansweredQuestion, utcnow
 from nuanxin.policy import search
 
 
@@ -55,6 +56,22 @@ def resolve(question: str, unit_id: str, actor: str) -> int:
         return closed
 
 
+def draft(question: str, title: str, answer: str, actor: str) -> int:
+    """A new unit drafted for every open copy of `question`; how many were closed."""
+    with db.session_scope() as session:
+        row = PolicyDraft(title=title, answer=answer, drafted_by=actor)
+        session.add(row)
+        session.flush()
+        closed = session.execute(
+            update(UnansweredQuestion)
+            .where(UnansweredQuestion.question == question, UnansweredQuestion.status == "open")
+            .values(status="drafted", draft_id=row.id, resolved_by=actor, resolved_at=utcnow())
+        ).rowcount
+        audit.record(session, actor, "draft_unit", f"question:{question[:100]}",
+                     before={"status": "open", "copies": closed}, after={"draft": row.id, "title": title})
+        return closed
+
+
 def export_yaml() -> str:
     """The reviewers' verdicts as new ways of asking, by unit, for knowledge/policies/ review."""
     with db.session_scope() as session:
@@ -62,8 +79,16 @@ def export_yaml() -> str:
             select(UnansweredQuestion.resolved_unit_id, UnansweredQuestion.question)
             .where(UnansweredQuestion.status == "resolved")
             .distinct().order_by(UnansweredQuestion.resolved_unit_id, UnansweredQuestion.question)).all()
+        drafted = session.execute(
+            select(PolicyDraft, UnansweredQuestion.question)
+            .join(UnansweredQuestion, UnansweredQuestion.draft_id == PolicyDraft.id)
+            .distinct().order_by(PolicyDraft.id, UnansweredQuestion.question)).all()
+        new_units: dict[int, dict] = {}
+        for unit, question in drafted:
+            new_units.setdefault(unit.id, {"title": unit.title, "answer": unit.answer, "drafted_by": unit.drafted_by,
+                                           "questions": []})["questions"].append(question)
     by_unit: dict[str, list[str]] = {}
-    for unit, question in rows:
-        by_unit.setdefault(unit, []).append(question)
-    return yaml.safe_dump({"add_questions": [{"id": unit, "questions": qs} for unit, qs in by_unit.items()]},
-                          allow_unicode=True, sort_keys=False)
+    for unit_id, question in rows:
+        by_unit.setdefault(unit_id, []).append(question)
+    return yaml.safe_dump({"add_questions": [{"id": unit, "questions": qs} for unit, qs in by_unit.items()],
+                           "new_units": list(new_units.values())}, allow_unicode=True, sort_keys=False)

@@ -15,7 +15,7 @@ from nuanxin.models.handoff import HandoffTicket, ServiceContact
 from nuanxin.models.messaging import ConversationEvent, InboundMessage, OutboxMessage
 from nuanxin.models.people import Consent, Person
 from nuanxin.models.points import PointsEntry, Redemption, Reward
-from nuanxin.models.policy import PolicyUnit, UnansweredQuestion
+from nuanxin.models.policy import PolicyDraft, PolicyUnit, UnansweredQuestion
 from nuanxin.models.report import GridMember, Report, ReportCategory, ReportFollower, ReportStatus
 from nuanxin.models.station import Community, GridStation, Station, Street
 from nuanxin.models.training import Course, CourseSession, Enrollment
@@ -26,4 +26,5 @@ __all__ = [
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
     "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption",
     "HandoffTicket", "OutboxMessage", "InboundMessage", "ConversationEvent", "StaffAccount", "AuditEntry",
+    "PolicyDraft",
 ]

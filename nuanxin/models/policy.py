@@ -1,7 +1,7 @@
 """Reviewed policy knowledge and the questions it could not answer."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text
 
 from nuanxin.models.base import Base, created_column
 
@@ -39,3 +39,16 @@ class UnansweredQuestion(Base):
     resolved_unit_id = Column(String(32))
     resolved_by = Column(String(64))
     resolved_at = Column(DateTime(timezone=True))
+    draft_id = Column(ForeignKey("policy_drafts.id"))  # or: a new unit drafted for it (status drafted)
+
+
+class PolicyDraft(Base):
+    """A new unit a reviewer drafted in the console for questions nothing answers: exported as YAML for the review
+    of knowledge/policies/, where it becomes a unit (with its source) or is dropped."""
+
+    __tablename__ = "policy_drafts"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    answer = Column(Text, nullable=False)
+    drafted_by = Column(String(64), nullable=False)
+    created_at = created_column()
