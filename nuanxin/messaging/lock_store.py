@@ -47,7 +47,7 @@ class ConversationLockStore(LockStore):
     # Storage: a TicketLock as JSON, in Redis or in a dict.
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         raw = self._redis.get(KEY_PREFIX + conversation_id) if self._redis else self._memory.get(conversation_id)
-        return TicketLock.from_dict(_json(raw)) if raw else None
+        return _parsed(raw)
 
     def save_lock(self, lock: TicketLock) -> None:
         self._change(lock.conversation_id, lambda _: lock)
@@ -60,7 +60,7 @@ class ConversationLockStore(LockStore):
         changed the lock meanwhile); an empty lock is deleted."""
         if self._redis is None:
             raw = self._memory.get(conversation_id)
-            changed = change(TicketLock.from_dict(_json(raw)) if raw else None)
+            changed = change(_parsed(raw))
             if changed is None or not changed.tickets:
                 self._memory.pop(conversation_id, None)
             else:
@@ -72,7 +72,7 @@ class ConversationLockStore(LockStore):
                 try:
                     pipe.watch(key)
                     raw = pipe.get(key)
-                    changed = change(TicketLock.from_dict(_json(raw)) if raw else None)
+                    changed = change(_parsed(raw))
                     pipe.multi()
                     if changed is None or not changed.tickets:
                         pipe.delete(key)
@@ -121,7 +121,7 @@ class ConversationLockStore(LockStore):
         def extend(lock: TicketLock | None) -> TicketLock | None:
             for ticket in lock.tickets if lock else ():
                 if ticket.number == ticket_number:
-                    ticket.expires = max(ticket.expires, _now() + lifetime)
+                    ticket.expires = max(ticket.expires, time.time() + lifetime)
             return lock
 
         self._change(conversation_id, extend)
@@ -150,9 +150,5 @@ class ConversationLockStore(LockStore):
                 log.warning("could not release a conversation lock; it expires in at most %s s", LIFETIME)
 
 
-def _json(raw: str | bytes) -> dict:
-    return json.loads(raw)
-
-
-def _now() -> float:
-    return time.time()
+def _parsed(raw: str | bytes | None) -> TicketLock | None:
+    return TicketLock.from_dict(json.loads(raw)) if raw else None
