@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve serve-prod console telegram test check eval tune bench prepare model install lock clean
+.PHONY: run serve serve-prod console telegram test browser check eval tune bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
@@ -30,7 +30,7 @@ console: prepare
 telegram: prepare
 	$(PY) -m bot
 
-test: model
+test: model browser
 	$(PY) -m pytest
 
 # Knowledge against the source document, NLU figures on the public holdout sets (NUANXIN_SHARED_DIR, default ../shared).
@@ -60,6 +60,11 @@ bench: model
 	$(PY) -m bench.serving
 
 install: $(VENV)/.installed
+
+# The console's browser tests drive Debian's chromium through Playwright's Python client (nothing downloaded from
+# elsewhere); installed here when the machine lacks it.
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # The venv is rebuilt only when the lock file changes.
 $(VENV)/.installed: requirements.lock

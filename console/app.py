@@ -4,24 +4,27 @@ nuanxin.console.accounts). Each page says which roles may open it; anyone else g
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
-from typing import Any, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, redirect, render_template, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from console import handoff
+from console.access import allowed, me
 from nuanxin import settings
-from console import rasa
+from nuanxin.messaging import rasa_api
 from nuanxin.console import accounts
 from nuanxin.console import consult as consultation
 from nuanxin.console import questions
 from nuanxin.console.accounts import Role
 
 SESSION_HOURS = 8  # one shift
+CHINA = ZoneInfo("Asia/Shanghai")  # every time on a page is China's
 
 
 class User(UserMixin):
@@ -54,25 +57,13 @@ class ConsultForm(FlaskForm):
     question = StringField(validators=[DataRequired(), Length(max=500)])
 
 
-def allowed(*roles: Role) -> Callable:
-    """Only these roles may open the page (administrators may open every page)."""
-    def wrap(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            if current_user.staff.role not in (*roles, Role.ADMIN):
-                abort(403)
-            return view(*args, **kwargs)
-        return checked
-    return wrap
-
-
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.shared_secret("console"), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
                       WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600)
     CSRFProtect(app)
+    app.register_blueprint(handoff.pages)
     logins = LoginManager(app)
     logins.login_view = "login"
     logins.login_message = None
@@ -84,7 +75,7 @@ def create_app() -> Flask:
 
     @app.context_processor
     def common() -> dict[str, Any]:
-        return {"logout_form": LogoutForm(), "Role": Role}
+        return {"logout_form": LogoutForm(), "Role": Role, "china": CHINA}
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
@@ -120,7 +111,7 @@ def create_app() -> Flask:
         form, found, understood = ConsultForm(), None, None
         if form.validate_on_submit():
             found = consultation.consult(form.question.data)
-            understood = rasa.parse(form.question.data)
+            understood = rasa_api.parse(form.question.data)
         return render_template("consult.html", form=form, found=found, understood=understood)
 
     @app.route("/questions")
@@ -138,7 +129,7 @@ def create_app() -> Flask:
             abort(400)
         try:
             closed = questions.resolve(form.question.data, form.unit_id.data.strip(),
-                                       actor=current_user.staff.username)
+                                       actor=me().username)
         except questions.UnknownUnit:
             return redirect(url_for("unanswered", unknown=form.unit_id.data.strip()))
         return redirect(url_for("unanswered", done=closed))
@@ -150,7 +141,7 @@ def create_app() -> Flask:
         if not form.validate_on_submit():
             abort(400)
         closed = questions.draft(form.question.data, form.title.data.strip(), form.answer.data.strip(),
-                                 actor=current_user.staff.username)
+                                 actor=me().username)
         return redirect(url_for("unanswered", done=closed))
 
     @app.route("/questions/export.yml")

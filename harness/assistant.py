@@ -159,6 +159,14 @@ class Assistant:
         response.raise_for_status()
         return response.json()
 
+    def say_on_telegram(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
+        """What the bot does for a Telegram user: the front-end door, with its secret, naming the channel."""
+        response = requests.post(f"{self.rasa_url}/webhooks/frontend/webhook", timeout=timeout,
+                                 json={"sender": sender, "message": message, "channel": "telegram"},
+                                 headers={"Authorization": f"Bearer {self.frontend_secret}"})
+        response.raise_for_status()
+        return response.json()
+
     def tracker(self, sender: str) -> dict:
         response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token},
                                 timeout=30)

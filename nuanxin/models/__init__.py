@@ -11,12 +11,12 @@ Only the core package uses these classes; adapters (actions/, bot/, terminal/) c
 """
 from nuanxin.models.base import Base, utcnow
 from nuanxin.models.console import AuditEntry, StaffAccount
-from nuanxin.models.handoff import HandoffTicket, ServiceContact
+from nuanxin.models.handoff import HandoffMessage, HandoffTicket, ServiceContact
 from nuanxin.models.messaging import ConversationEvent, InboundMessage, OutboxMessage
 from nuanxin.models.people import Consent, Person
 from nuanxin.models.points import PointsEntry, Redemption, Reward
 from nuanxin.models.policy import PolicyDraft, PolicyUnit, UnansweredQuestion
-from nuanxin.models.report import GridMember, Report, ReportCategory, ReportFollower, ReportStatus
+from nuanxin.models.report import GridMember, Open311Key, Report, ReportCategory, ReportFollower, ReportStatus
 from nuanxin.models.station import Community, GridStation, Station, Street
 from nuanxin.models.training import Course, CourseSession, Enrollment
 from nuanxin.models.union import UnionApplication, UnionGroup
@@ -26,5 +26,5 @@ __all__ = [
     "PolicyUnit", "UnansweredQuestion", "UnionGroup", "UnionApplication", "Course", "CourseSession", "Enrollment",
     "ReportCategory", "Report", "ReportStatus", "ReportFollower", "GridMember", "PointsEntry", "Reward", "Redemption",
     "HandoffTicket", "OutboxMessage", "InboundMessage", "ConversationEvent", "StaffAccount", "AuditEntry",
-    "PolicyDraft",
+    "PolicyDraft", "HandoffMessage", "Open311Key",
 ]

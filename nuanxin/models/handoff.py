@@ -1,7 +1,7 @@
 """Hand-over to hotline staff: the lines people are sent to and the tickets staff pick up."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, text
 
 from nuanxin.models.base import Base, created_column, updated_column
 
@@ -39,5 +39,21 @@ class HandoffTicket(Base):
     excerpt = Column(Text, nullable=False)
     status = Column(String(16), nullable=False, default="open")
     assigned_to = Column(String(64))
+    taken_at = Column(DateTime(timezone=True))  # when a member of staff took the conversation (Rasa paused)
+    closed_at = Column(DateTime(timezone=True))
+    outcome = Column(String(16))  # returned (to the assistant) | closed
     created_at = created_column()
     updated_at = updated_column()
+
+
+class HandoffMessage(Base):
+    """What a member of staff wrote to the rider in a taken conversation. `nonce` comes from the reply form, so
+    a form sent twice (a double click, a reload) is one message, and one outbox row."""
+
+    __tablename__ = "handoff_messages"
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("handoff_tickets.id"), nullable=False, index=True)
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    nonce = Column(String(64), nullable=False, unique=True)
+    created_at = created_column()

@@ -33,6 +33,7 @@ class Report(Base):
     lon = Column(Float)
     location_text = Column(String(128))
     photo_path = Column(String(256))
+    media_url = Column(String(512))  # a photo another system filed with its report (Open311), by address
     status = Column(String(16), nullable=False, default="pending")
     by_grid_member = Column(Boolean, nullable=False, default=False)
     confirmations = Column(Integer, nullable=False, default=0)
@@ -77,3 +78,16 @@ class GridMember(Base):
     street_id = Column(ForeignKey("streets.id"), nullable=False)
     consent_id = Column(ForeignKey("consents.id"), nullable=False)
     created_at = created_column()
+
+
+class Open311Key(Base):
+    """An api_key another city system (the 12345 platform...) files and reads reports with through Open311. Only a
+    SHA-256 of the key is kept (the key itself is shown once, when issued); revoked keys stay for the record."""
+
+    __tablename__ = "open311_keys"
+    id = Column(Integer, primary_key=True)
+    system = Column(String(64), nullable=False, unique=True)
+    key_hash = Column(String(64), nullable=False, unique=True)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = created_column()
+    revoked_at = Column(DateTime(timezone=True))

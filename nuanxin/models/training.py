@@ -55,5 +55,6 @@ class Enrollment(Base):
     consent_id = Column(ForeignKey("consents.id"), nullable=False)
     offer_expires_at = Column(DateTime(timezone=True), nullable=True)
     reminded_at = Column(DateTime(timezone=True), nullable=True)
+    attended = Column(Boolean, nullable=True)  # marked by staff at the run: came / did not come; None: not marked
     created_at = created_column()
     updated_at = updated_column()

@@ -12,6 +12,10 @@ from an empty memory and keeps what follows in that process's memory only: a for
 answers given meanwhile are lost at the next restart, and the rider is greeted as a stranger. Here the failure
 reaches our door instead (nuanxin.messaging.channels), which answers with the hotline; the message is not
 recorded, and the rider carries on where they were once the database is back.
+
+While a member of staff has taken a conversation (nuanxin.handoff.takeover) Rasa's conversation is paused and the
+assistant answers nothing — except an emergency: safety comes first, so an `emergency_*` message is still answered
+with the emergency numbers (and the staff member sees it in the conversation).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import logging
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import Event
 
@@ -27,6 +32,8 @@ from nuanxin.handoff import hotline
 
 log = logging.getLogger(__name__)
 ORIGINAL_RUN = RemoteAction.run
+ORIGINAL_SHOULD_HANDLE = MessageProcessor._should_handle_message
+EMERGENCY_PREFIX = "emergency_"
 
 
 async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Event]:
@@ -49,7 +56,15 @@ async def _save(self: FailSafeTrackerStore, tracker: Any) -> None:
     await self._tracker_store.save(tracker)
 
 
+def _should_handle_message(tracker: Any) -> bool:
+    if ORIGINAL_SHOULD_HANDLE(tracker):
+        return True
+    latest = tracker.latest_message
+    return bool(latest and (latest.intent.get("name") or "").startswith(EMERGENCY_PREFIX))
+
+
 def apply() -> None:
+    MessageProcessor._should_handle_message = staticmethod(_should_handle_message)
     RemoteAction.run = _run
     FailSafeTrackerStore.retrieve = _retrieve
     FailSafeTrackerStore.save = _save

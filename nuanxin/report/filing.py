@@ -72,7 +72,7 @@ def excerpt(text: str) -> str:
     return short if len(short) <= EXCERPT_CHARS else short[:EXCERPT_CHARS] + "…"
 
 
-def _nearby(session: Session, category_id: str, lat: float, lon: float) -> list[Nearby]:
+def nearby_in(session: Session, category_id: str, lat: float, lon: float) -> list[Nearby]:
     radius = float(categories.setting("duplicate_radius_m"))
     dlat = radius / METRES_PER_DEGREE
     dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
@@ -95,7 +95,7 @@ def _nearby(session: Session, category_id: str, lat: float, lon: float) -> list[
 def nearby_open(category_id: str, lat: float, lon: float) -> list[Nearby]:
     """Open reports of the same category within 250 m, nearest first (at most 5)."""
     with db.session_scope() as session:
-        return _nearby(session, category_id, lat, lon)
+        return nearby_in(session, category_id, lat, lon)
 
 
 def is_grid_member(session: Session, person_id: int) -> bool:
@@ -103,7 +103,7 @@ def is_grid_member(session: Session, person_id: int) -> bool:
 
 
 def file(channel: str, sender_id: str, text: str, category_id: str, lat: float | None, lon: float | None,
-         place: str | None, photo_path: str | None) -> Filed:
+         place: str | None, photo_path: str | None, max_chars: int = 1000, media_url: str | None = None) -> Filed:
     """Store a new report with its first history line; the ticket is the day's next number."""
     category = categories.by_id(category_id) or categories.by_id(categories.OTHER)
     with db.session_scope() as session:
@@ -113,8 +113,8 @@ def file(channel: str, sender_id: str, text: str, category_id: str, lat: float |
         held = held_for_review(text)
         for _ in range(20):  # two reports filed in the same instant race for the same number: the loser retries
             report = Report(ticket=numbering.next_of_the_day(session, Report.ticket, "SB"), person_id=person.id,
-                            category_id=category.id, text=text.strip()[:1000], lat=lat, lon=lon,
-                            location_text=(place or None) and place[:128], photo_path=photo_path,
+                            category_id=category.id, text=text.strip()[:max_chars], lat=lat, lon=lon,
+                            location_text=(place or None) and place[:128], photo_path=photo_path, media_url=media_url,
                             status=ReportState.PENDING.value, by_grid_member=member, confirmations=0, held=held)
             try:
                 with session.begin_nested():

@@ -3,8 +3,7 @@ resolve), points are granted on verification, the reporter and every follower he
 (the outbox's dedupe key is the history line and the person), and after 已办结 each is asked once whether it is
 really fixed; "没修好" reopens it.
 
-These are the functions the staff console will call; until it exists, tests and `python -m nuanxin.report` use
-them.
+The staff console and `python -m nuanxin.report` call these functions; every staff change is in the audit log.
 """
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nuanxin import db, people, responses
+from nuanxin.console import audit
 from nuanxin.messaging import outbox
 from nuanxin.messaging.contract import chat_of, fixed_payload
 from nuanxin.models import Person, Report, ReportFollower, ReportStatus, utcnow
@@ -86,6 +86,7 @@ def change_status(ticket: str, new: ReportState, note: str | None, actor: str) -
     """Any allowed change with its note; 已受理 grants the report's points to a grid member who filed it."""
     with db.session_scope() as session:
         report = _report(session, ticket)
+        before = report.status
         history = _move(session, report, new, note, actor)
         granted = 0
         if new is ReportState.ACCEPTED and report.by_grid_member:
@@ -101,6 +102,8 @@ def change_status(ticket: str, new: ReportState, note: str | None, actor: str) -
             text += responses.text("utter_report_fixed_question")
         points_text = responses.text("utter_report_points_granted", points=granted) if granted else ""
         queued = _notify(session, report, history, text, extra, reporter_only=points_text)
+        audit.record(session, actor, f"report_{new.value}", f"report:{report.ticket}", {"status": before},
+                     {"status": new.value, "note": history.note, "points_granted": granted})
         return Changed(report.ticket, categories.state_name(report.status), queued, granted)
 
 
@@ -114,8 +117,11 @@ def merge(ticket: str, original: str, actor: str, note: str | None = None) -> Ch
         report, target = _report(session, ticket), _report(session, original)
         if report.id == target.id or target.status not in OPEN:
             raise NotAllowed(f"{ticket} cannot be merged into {original}")
+        before = report.status
         history = _move(session, report, ReportState.DUPLICATE, note, actor)
         report.duplicate_of_id = target.id
+        audit.record(session, actor, "report_merged", f"report:{report.ticket}", {"status": before},
+                     {"status": ReportState.DUPLICATE.value, "original": target.ticket, "note": history.note})
         for person in _audience(session, report):
             if person.id == target.person_id:
                 continue

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nuanxin import db, knowledge, masking, numbering, people, responses
+from nuanxin.console import audit
 from nuanxin.messaging import outbox
 from nuanxin.messaging.contract import chat_of
 from nuanxin.models import Consent, Person, Street, UnionApplication, UnionGroup, utcnow
@@ -172,6 +173,8 @@ def decide(reference: str, decision: Decision, actor: str, reason: str | None = 
                 responses.text("utter_union_rejected", reference=reference, reason=reason or ""))
         outbox.enqueue(session, person.channel, chat_of(person.channel, person.external_id), {"text": text},
                        dedupe_key=f"union:{reference}:{decision.value}")
+        audit.record(session, actor, f"union_{decision.value}", f"union:{reference}", {"status": "pending"},
+                     {"status": decision.value, "reason": reason or None})
         return True
 
 
