@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
@@ -14,17 +13,18 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from console import handoff
+from console import handoff, open311, reports, training, union
 from console.access import allowed, me
 from nuanxin import settings
+from nuanxin.numbering import CHINA_TIME
 from nuanxin.messaging import rasa_api
 from nuanxin.console import accounts
 from nuanxin.console import consult as consultation
+from nuanxin.console import dashboard as figures
 from nuanxin.console import questions
 from nuanxin.console.accounts import Role
 
 SESSION_HOURS = 8  # one shift
-CHINA = ZoneInfo("Asia/Shanghai")  # every time on a page is China's
 
 
 class User(UserMixin):
@@ -62,8 +62,12 @@ def create_app() -> Flask:
     app.config.update(SECRET_KEY=settings.shared_secret("console"), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
                       WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600)
-    CSRFProtect(app)
-    app.register_blueprint(handoff.pages)
+    csrf = CSRFProtect(app)
+    app.json.ensure_ascii = False
+    for blueprint in (handoff.pages, reports.pages, union.pages, training.pages):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(open311.api)
+    csrf.exempt(open311.api)  # other systems, not browsers: each call carries its api_key
     logins = LoginManager(app)
     logins.login_view = "login"
     logins.login_message = None
@@ -75,7 +79,7 @@ def create_app() -> Flask:
 
     @app.context_processor
     def common() -> dict[str, Any]:
-        return {"logout_form": LogoutForm(), "Role": Role, "china": CHINA}
+        return {"logout_form": LogoutForm(), "Role": Role, "china": CHINA_TIME}
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
@@ -104,6 +108,11 @@ def create_app() -> Flask:
     @login_required
     def home() -> Any:
         return render_template("home.html")
+
+    @app.route("/dashboard")
+    @login_required
+    def dashboard() -> Any:
+        return render_template("dashboard.html", f=figures.figures())
 
     @app.route("/consult", methods=["GET", "POST"])
     @allowed(Role.AGENT, Role.REVIEWER)
