@@ -62,9 +62,9 @@ bench: model
 install: $(VENV)/.installed
 
 # The console's browser tests drive Debian's chromium through Playwright's Python client (nothing downloaded from
-# elsewhere); installed here when the machine lacks it.
+# elsewhere), with a Chinese font for the screenshots; installed from Debian's packages when the machine lacks them.
 browser:
-	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
 # The venv is rebuilt only when the lock file changes.
 $(VENV)/.installed: requirements.lock

@@ -5,13 +5,17 @@ Conversation tests talk to Rasa's REST channel exactly as every front end does; 
 """
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from harness.assistant import Assistant, fresh_database, running_assistant
+from harness.assistant import Assistant, fresh_database, running_assistant, stop
+from harness.fake_telegram import FakeTelegram, text_update
+from harness.telegram_bot import start_bot
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -42,3 +46,37 @@ def texts(replies: list[dict]) -> str:
 
 def payloads(replies: list[dict]) -> list[str]:
     return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+# --- Telegram: the real bot against a fake Bot API server on 127.0.0.1 ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(assistant: Assistant, fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The polling bot, relaying to `assistant`; yields its working folder (photos land there)."""
+    workdir = tmp_path_factory.mktemp("bot")
+    proc = start_bot(assistant, fake, workdir)
+    yield workdir
+    stop(proc)
+
+
+@pytest.fixture
+def rider() -> int:
+    return random.randint(10**8, 10**9)
+
+
+def say(fake: FakeTelegram, rider: int, text: str) -> float:
+    sent = time.monotonic()
+    fake.push(text_update(fake.new_update_id(), rider, text))
+    return sent
+
+
+def replies(fake: FakeTelegram, rider: int, after: float, count: int = 1) -> list[str]:
+    return [c.params["text"] for c in fake.wait_for("sendMessage", rider, after=after, count=count)]

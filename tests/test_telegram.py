@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import io
-import random
 import time
 from pathlib import Path
-from typing import Iterator
 
-import pytest
 import requests
 from PIL import Image
 from sqlalchemy import select
 
 from bot.render import ButtonPayloads, render, split_text, utf16_len
-from conftest import Assistant
+from conftest import Assistant, replies, say
 from harness.assistant import free_port, stop
 from harness.telegram_bot import start_bot
 from harness.fake_telegram import FakeTelegram, callback_update, message_update, text_update
@@ -24,35 +21,6 @@ from nuanxin.models import HandoffTicket, InboundMessage, OutboxMessage
 HOTLINE = next(c for c in knowledge.read_yaml("hotline.yml")["contacts"] if c["id"] == "district_hotline")
 
 
-@pytest.fixture(scope="session")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def bot(assistant: Assistant, fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The polling bot, relaying to `assistant`; yields its working folder (photos land there)."""
-    workdir = tmp_path_factory.mktemp("bot")
-    proc = start_bot(assistant, fake, workdir)
-    yield workdir
-    stop(proc)
-
-
-@pytest.fixture
-def rider() -> int:
-    return random.randint(10**8, 10**9)
-
-
-def say(fake: FakeTelegram, rider: int, text: str) -> float:
-    sent = time.monotonic()
-    fake.push(text_update(fake.new_update_id(), rider, text))
-    return sent
-
-
-def replies(fake: FakeTelegram, rider: int, after: float, count: int = 1) -> list[str]:
-    return [c.params["text"] for c in fake.wait_for("sendMessage", rider, after=after, count=count)]
 
 
 def test_hello_gets_the_menu_as_inline_buttons(bot: Path, fake: FakeTelegram, rider: int) -> None:

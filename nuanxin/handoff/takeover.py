@@ -23,7 +23,7 @@ from nuanxin.handoff.tickets import TicketStatus, ticket_number
 from nuanxin.masking import mask
 from nuanxin.messaging import outbox, rasa_api
 from nuanxin.messaging.contract import chat_of
-from nuanxin.models import ConversationEvent, HandoffMessage, HandoffTicket, Person, utcnow
+from nuanxin.models import ConversationEvent, HandoffMessage, HandoffTicket, Person, StaffAccount, utcnow
 
 REPLY_CHARS = 2000
 SHOWN_LINES = 60
@@ -117,8 +117,10 @@ def conversation(ticket_id: int) -> Conversation:
             text = (json.loads(data or "{}").get("text") or "").strip()
             if text:
                 lines.append(Line(datetime.fromtimestamp(timestamp or 0, timezone.utc), kind, mask(text)))
+        names = dict(session.execute(select(StaffAccount.username, StaffAccount.display_name)).all())
         for message in session.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id)).scalars():
-            lines.append(Line(_aware(message.created_at), "staff", mask(message.text), message.author))
+            lines.append(Line(_aware(message.created_at), "staff", mask(message.text),
+                              names.get(message.author, message.author)))
         phone = session.get(Person, ticket.person_id).phone
         return Conversation(_waiting(ticket), sorted(lines, key=lambda line: line.at)[-SHOWN_LINES:],
                             mask(phone) if phone else "")
