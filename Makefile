@@ -58,6 +58,7 @@ bench: model
 	$(PY) -m bench.report_latency
 	$(PY) -m bench.dialogue_policies
 	$(PY) -m bench.serving
+	$(PY) -m bench.console_pages
 
 install: $(VENV)/.installed
 

@@ -36,14 +36,17 @@ def queue() -> Any:
 @pages.route("/<int:ticket_id>")
 @allowed(Role.AGENT)
 def conversation(ticket_id: int) -> Any:
+    return _conversation_page(ticket_id, None, request.args.get("problem"), request.args.get("sent"))
+
+
+def _conversation_page(ticket_id: int, phone: str | None, problem: str | None, sent: str | None) -> Any:
     try:
         shown = takeover.conversation(ticket_id)
     except takeover.NotAvailable:
         abort(404)
     form = ReplyForm(formdata=None, nonce=uuid.uuid4().hex)  # a fresh nonce per page: one reply per form
     return render_template("handoff_conversation.html", shown=shown, form=form, action_form=ActionForm(),
-                           mine=shown.ticket.assigned_to == me().username, phone=None,
-                           problem=request.args.get("problem"), sent=request.args.get("sent"))
+                           mine=shown.ticket.assigned_to == me().username, phone=phone, problem=problem, sent=sent)
 
 
 def _act(ticket_id: int, change: Any, back_to_queue: bool = False) -> Any:
@@ -97,10 +100,7 @@ def phone(ticket_id: int) -> Any:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        shown = takeover.conversation(ticket_id)
+        phone = takeover.callback_phone(ticket_id, me())
     except takeover.NotAvailable:
         abort(404)
-    return render_template("handoff_conversation.html", shown=shown,
-                           form=ReplyForm(formdata=None, nonce=uuid.uuid4().hex), action_form=ActionForm(),
-                           mine=shown.ticket.assigned_to == me().username,
-                           phone=takeover.callback_phone(ticket_id, me()), problem=None, sent=None)
+    return _conversation_page(ticket_id, phone, None, None)

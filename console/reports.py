@@ -65,10 +65,10 @@ def _choices() -> dict[str, Any]:
 @pages.route("/")
 @allowed(Role.REVIEWER)
 def listing() -> Any:
-    rows = review.listing(_filters())
     page = max(1, request.args.get("page", 1, type=int))
-    return render_template("reports.html", rows=rows[(page - 1) * PAGE: page * PAGE], total=len(rows), page=page,
-                           pages=max(1, -(-len(rows) // PAGE)), args=request.args, **_choices())
+    total, rows = review.page(_filters(), (page - 1) * PAGE, PAGE)
+    return render_template("reports.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
+                           args=request.args, **_choices())
 
 
 @pages.route("/export.csv")
@@ -106,11 +106,14 @@ def _projection(bounds: tuple[float, float, float, float], width: int = MAP_WIDT
 @pages.route("/<ticket>")
 @allowed(Role.REVIEWER)
 def detail(ticket: str) -> Any:
+    return _detail_page(_shown(ticket), None, request.args.get("done"), request.args.get("problem"))
+
+
+def _shown(ticket: str) -> review.Detail:
     try:
-        shown = review.detail(ticket)
+        return review.detail(ticket)
     except workflow.NotAllowed:
         abort(404)
-    return _detail_page(shown, None, request.args.get("done"), request.args.get("problem"))
 
 
 def _detail_page(shown: review.Detail, contact: tuple[str, str] | None, done: str | None, problem: str | None) -> Any:
@@ -137,10 +140,7 @@ def contact(ticket: str) -> Any:
     """The reporter's name and phone in full (audited)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        shown = review.detail(ticket)
-    except workflow.NotAllowed:
-        abort(404)
+    shown = _shown(ticket)
     return _detail_page(shown, review.reporter_contact(ticket, me().username), None, None)
 
 

@@ -31,21 +31,24 @@ def runs() -> Any:
 @pages.route("/<run_id>")
 @allowed(Role.REVIEWER)
 def roster(run_id: str) -> Any:
-    run, places = rosters.roster(run_id)
-    if run is None:
-        abort(404)
+    run, places = _roster(run_id)
     return render_template("training_roster.html", run=run, places=places, form=AttendanceForm())
 
 
 @pages.route("/<run_id>/roster.csv")
 @allowed(Role.REVIEWER)
 def export(run_id: str) -> Any:
-    run, places = rosters.roster(run_id)
-    if run is None:
-        abort(404)
+    _, places = _roster(run_id)
     return csv_export.response(f"roster_{run_id}.csv", ["顺序", "姓名", "手机", "状态", "到场"],
                                [(p.arrival, p.name, p.phone, p.state,
                                  {True: "到场", False: "缺席", None: ""}[p.attended]) for p in places])
+
+
+def _roster(run_id: str) -> tuple[rosters.RunRow, list[rosters.RosterPlace]]:
+    run, places = rosters.roster(run_id)
+    if run is None:
+        abort(404)
+    return run, places
 
 
 @pages.route("/<run_id>/attendance", methods=["POST"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import Assistant, replies, say
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
 from harness.console import running_console
 from harness.fake_telegram import FakeTelegram
 from nuanxin import settings
@@ -25,10 +25,6 @@ from nuanxin.union import applications
 
 PASSWORD = "correct horse battery"
 SCREENSHOTS = settings.ROOT / "var" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, chromium keeps calling Google's servers, which this network refuses.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SPOT = (31.5721, 120.3312)  # 青禾街道
 WEIGHTS, CHECK = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), "10X98765432"  # GB 11643
 
@@ -56,8 +52,10 @@ def _text(fake: FakeTelegram, rider: int, after: float, needle: str) -> str:
         .params["text"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is open, which later
+    tests' asyncio.run() must not find."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

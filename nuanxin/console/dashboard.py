@@ -16,7 +16,7 @@ from nuanxin import db
 from nuanxin.models import ConversationEvent, HandoffTicket, PointsEntry, Report, UnansweredQuestion
 from nuanxin.numbering import CHINA_TIME
 from nuanxin.report import categories
-from nuanxin.report.review import street_of
+from nuanxin.report.review import streets_of
 
 WEEKS = 8
 POLICY_ACTION = "action_answer_policy"
@@ -56,7 +56,7 @@ def figures(today: date | None = None) -> Figures:
         handed = session.execute(select(func.count()).select_from(HandoffTicket)).scalar_one()
     names = {c.id: c.name for c in categories.all_categories()}
     by_category = Counter(names.get(category, category) for category, _, _, _ in reports)
-    by_street = Counter(street_of(lat, lon)[1] or "未定位" for _, lat, lon, _ in reports)
+    by_street = Counter(name or "未定位" for _, name in streets_of([(lat, lon) for _, lat, lon, _ in reports]))
     weeks = Counter()
     for *_, created in reports:
         day = (created if created.tzinfo else created.replace(tzinfo=timezone.utc)).astimezone(CHINA_TIME).date()

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import requests
 
+from nuanxin import settings
+
 TIMEOUT_S = 5
 
 
@@ -28,7 +30,12 @@ def _url(path: str) -> str:
 
 
 def _token() -> dict[str, str]:
-    return {"token": os.environ.get("RASA_API_TOKEN", "")}
+    """RASA_API_TOKEN, else the token `make serve` made for this machine (var/rasa_api_token)."""
+    token = os.environ.get("RASA_API_TOKEN")
+    if token is None:
+        kept = settings.VAR_DIR / "rasa_api_token"
+        token = kept.read_text().strip() if kept.is_file() else ""
+    return {"token": token}
 
 
 def parse(text: str) -> Reading | None:

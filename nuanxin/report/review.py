@@ -7,12 +7,12 @@ street); a report without a point has none.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -89,21 +89,33 @@ class MapData:
 
 
 @lru_cache(maxsize=1)
-def _centres() -> tuple[tuple[float, float, str, str], ...]:
-    """(lat, lon, street id, street name) of every community centre."""
+def _centres() -> tuple[np.ndarray, tuple[tuple[str, str], ...]]:
+    """Community centres as (lat, lon) rows, and the (street id, street name) of each."""
     with db.session_scope() as session:
         names = dict(session.execute(select(Street.id, Street.name)).all())
-        return tuple((c.lat, c.lon, c.street_id, names[c.street_id])
-                     for c in session.execute(select(Community).where(Community.active.is_(True))).scalars())
+        rows = session.execute(select(Community).where(Community.active.is_(True))).scalars().all()
+        return (np.array([(c.lat, c.lon) for c in rows], dtype=float).reshape(-1, 2),
+                tuple((c.street_id, names[c.street_id]) for c in rows))
+
+
+def streets_of(points: list[tuple[float | None, float | None]]) -> list[tuple[str, str]]:
+    """(street id, name) of the nearest community centre to each point, ("", "") for a missing point; all points
+    at once (a list of a thousand reports is one array operation, not a thousand searches)."""
+    centres, owners = _centres()
+    found = [("", "")] * len(points)
+    located = [i for i, (lat, lon) in enumerate(points) if lat is not None and lon is not None]
+    if not located or not len(centres):
+        return found
+    where = np.array([points[i] for i in located], dtype=float)
+    shrink = np.cos(np.radians(where[:, :1]))  # a degree of longitude is shorter than one of latitude
+    squared = (where[:, None, 0] - centres[None, :, 0]) ** 2 + (shrink * (where[:, None, 1] - centres[None, :, 1])) ** 2
+    for i, nearest in zip(located, squared.argmin(axis=1)):
+        found[i] = owners[nearest]
+    return found
 
 
 def street_of(lat: float | None, lon: float | None) -> tuple[str, str]:
-    """(street id, name) of the nearest community centre; ("", "") without a point."""
-    if lat is None or lon is None or not _centres():
-        return "", ""
-    scale = math.cos(math.radians(lat)) ** 2
-    best = min(_centres(), key=lambda c: (c[0] - lat) ** 2 + scale * (c[1] - lon) ** 2)
-    return best[2], best[3]
+    return streets_of([(lat, lon)])[0]
 
 
 def streets() -> list[tuple[str, str]]:
@@ -126,11 +138,11 @@ def _kind(report: Report, channel: str) -> str:
     return ReporterKind.GRID if report.by_grid_member else ReporterKind.RIDER
 
 
-def _row(report: Report, channel: str) -> Row:
+def _row(report: Report, channel: str, street: str) -> Row:
     category = categories.by_id(report.category_id)
     return Row(report.ticket, _aware(report.created_at).astimezone(CHINA), report.status,
                categories.state_name(report.status), category.name if category else report.category_id,
-               street_of(report.lat, report.lon)[1], excerpt(report.text), report.location_text or "",
+               street, excerpt(report.text), report.location_text or "",
                report.confirmations, report.held, _kind(report, channel), report.lat, report.lon)
 
 
@@ -152,14 +164,20 @@ def _query(filters: Filters):  # type: ignore[no-untyped-def]
     return query.order_by(Report.id.desc())
 
 
-def listing(filters: Filters = Filters(), limit: int | None = None) -> list[Row]:
-    """Newest first; the street filter is applied to the computed street."""
+def page(filters: Filters = Filters(), offset: int = 0, limit: int | None = None) -> tuple[int, list[Row]]:
+    """(how many match, the rows from `offset`), newest first; the street filter is applied to the computed
+    street, and rows are built for the page only."""
     with db.session_scope() as session:
-        rows = [_row(report, channel) for report, channel in session.execute(_query(filters)).all()]
-    if filters.street:
-        wanted = dict(streets()).get(filters.street)
-        rows = [row for row in rows if row.street == wanted]
-    return rows[:limit] if limit else rows
+        found = session.execute(_query(filters)).all()
+        names = streets_of([(report.lat, report.lon) for report, _ in found])
+        matching = [(report, channel, name) for (report, channel), (street, name) in zip(found, names)
+                    if not filters.street or street == filters.street]
+        shown = matching[offset:offset + limit if limit else None]
+        return len(matching), [_row(report, channel, name) for report, channel, name in shown]
+
+
+def listing(filters: Filters = Filters()) -> list[Row]:
+    return page(filters)[1]
 
 
 def _report(session: Session, ticket: str) -> Report:
@@ -183,7 +201,8 @@ def detail(ticket: str) -> Detail:
                        if s in ALLOWED[ReportState(report.status)] and s is not ReportState.DUPLICATE]
         name = member.name if member else ""
         phone = (member.phone if member else None) or person.phone or ""
-        shown = Detail(_row(report, person.channel), masking.mask(report.text), bool(_photo(report)), [],
+        row = _row(report, person.channel, street_of(report.lat, report.lon)[1])
+        shown = Detail(row, masking.mask(report.text), bool(_photo(report)), [],
                        nearby, masking.mask_name(name), masking.mask(phone), followers,
                        original.ticket if original else None, next_states)
     return Detail(**{**shown.__dict__, "history": history(ticket)})
