@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run serve serve-prod console telegram test browser check eval tune bench prepare model install lock clean
+.PHONY: run serve serve-prod console purge telegram test browser check eval tune bench prepare model install lock clean
 
 run: model
 	tools/services.sh chat
@@ -25,6 +25,10 @@ serve-prod: model
 # The hotline staff console on 127.0.0.1:8000 (accounts: python -m nuanxin.console create-user; see README).
 console: prepare
 	$(PY) -m console
+
+# Personal data past its retention period removed (README "Personal data"); a scheduler runs it daily.
+purge: prepare
+	$(PY) -m nuanxin.privacy purge
 
 # The Telegram front end; needs TELEGRAM_TOKEN and a running `make serve` (see README).
 telegram: prepare

@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from typing import Any, Awaitable, Callable
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import TelegramError
 
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -101,3 +101,6 @@ async def send(bot: Bot, chat_id: str, item: Outgoing) -> None:
         await bot.send_venue(chat_id, **item.extra)
     elif item.kind == "location":
         await bot.send_location(chat_id, **item.extra)
+    elif item.kind == "document":
+        await bot.send_document(chat_id, InputFile(item.extra["content"].encode("utf-8"),
+                                                   filename=item.extra["filename"]), caption=item.text or None)

@@ -2,7 +2,8 @@
 
 Rasa replies are dicts with `text`, `buttons`, `image` and `custom`; our domain uses these `custom` keys:
 `{"request_location": true}` (show a keyboard button that shares the rider's location), `{"venue": {latitude,
-longitude, title, address}}` and `{"location": {latitude, longitude}}`. Texts are sent without a parse mode, so
+longitude, title, address}}`, `{"location": {latitude, longitude}}` and `{"document": {filename, caption,
+content}}` (a rider's copy of their own data, sent as a file). Texts are sent without a parse mode, so
 nothing in them is ever interpreted as markup.
 """
 from __future__ import annotations
@@ -72,7 +73,7 @@ class ButtonPayloads:
 class Outgoing:
     """One Telegram send call."""
 
-    kind: str  # text | photo | venue | location
+    kind: str  # text | photo | venue | location | document
     text: str = ""
     markup: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -118,4 +119,7 @@ def render(replies: list[dict[str, Any]], payloads: ButtonPayloads, request_loca
             out.append(Outgoing("venue", extra={k: venue[k] for k in ("latitude", "longitude", "title", "address")}))
         if location := custom.get("location"):
             out.append(Outgoing("location", extra={k: location[k] for k in ("latitude", "longitude")}))
+        if document := custom.get("document"):
+            out.append(Outgoing("document", document.get("caption", ""),
+                                extra={"filename": document["filename"], "content": document["content"]}))
     return out

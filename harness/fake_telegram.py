@@ -122,6 +122,9 @@ class FakeTelegram:
         elif request.can_read_body:
             params = {k: v for k, v in (await request.post()).items()}
         params = {k: _maybe_json(v) for k, v in params.items()}
+        for key, value in params.items():  # an uploaded file: its name and bytes
+            if isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
         with self._lock:
@@ -175,6 +178,10 @@ class FakeTelegram:
     def _m_sendPhoto(self, params: dict) -> dict:
         return self._message(params, photo=[{"file_id": "sent", "file_unique_id": "sent", "width": 1,
                                              "height": 1}])
+
+    def _m_sendDocument(self, params: dict) -> dict:
+        return self._message(params, document={"file_id": "sent-document", "file_unique_id": "sent-document",
+                                               "file_name": params["document"]["filename"]})
 
     def _m_getFile(self, params: dict) -> dict:
         file_id = params["file_id"]

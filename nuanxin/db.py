@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -54,3 +54,9 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def bulk(session: Session, statement: Any) -> Any:
+    """A set-based DELETE or UPDATE run as SQL alone: objects already in the session are not matched against it
+    (callers use none of them afterwards), which also lets it carry subqueries and SQL functions."""
+    return session.execute(statement, execution_options={"synchronize_session": False})

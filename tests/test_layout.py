@@ -1,6 +1,6 @@
 """The layout rules the README states, held by the code itself.
 
-- Adapters (actions/, bot/, terminal/, and the staff console when it lands) turn a tracker, an update or a typed
+- Adapters (actions/, bot/, terminal/ and the staff console, console/) turn a tracker, an update or a typed
   line into a call of the core and its result into a reply: they never import the ORM models, the database
   session or SQLAlchemy.
 - Runtime code (nuanxin/ and the adapters) never imports the evaluation code (evals/), the harness or the tests.

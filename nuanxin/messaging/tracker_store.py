@@ -15,6 +15,10 @@ resumes it at the same question. Three things the profile found are done differe
   active form, then the last KEEP_EVENTS events from a turn boundary. Policies and actions see what they need (rules
   and forms look a few turns back); the database keeps every event, and only events after the condensed part are
   ever written.
+
+When a rider's data is deleted (nuanxin.privacy.erasure, slot `data_erased`) the turn that did it is not written:
+every event of that rider goes, and their next message starts a new conversation. The copy of their data sent to
+them as a document is never kept in the memory.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ import asyncio
 import itertools
 import json
 from collections import OrderedDict
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -31,11 +35,12 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from nuanxin import db, masking, settings
 
+ERASED_SLOT = "data_erased"  # domain/privacy.yml: set by the deletion of the rider's data
 DROPPED_METADATA = ("photo_gps",)  # a photo's own position: offered once, never kept
 MAX_EVENTS, KEEP_EVENTS = 100, 50  # about 20 and 10 turns
 CACHED_TRACKERS = 2000
@@ -75,6 +80,12 @@ class DatabaseTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         saved = getattr(tracker, _SAVED, None)
+        if erased(itertools.islice(tracker.events, saved or 0, None)):
+            # The rider's data was deleted in this turn (nuanxin.privacy.erasure): this turn is not kept either,
+            # and the next message starts a new conversation.
+            self._cache.pop(tracker.sender_id, None)
+            await asyncio.to_thread(self._forget, tracker.sender_id)
+            return
         if saved is None:  # a tracker Rasa's HTTP API built: its new events are counted as Rasa does
             mark = await asyncio.to_thread(self._write_counted, tracker)
         else:
@@ -121,6 +132,11 @@ class DatabaseTrackerStore(SQLTrackerStore):
                 connection.execute(sa.insert(self.SQLEvent.__table__), rows)
             return self._mark(sender_id, connection)
 
+    def _forget(self, sender_id: str) -> None:
+        with self.engine.begin() as connection:
+            table = self.SQLEvent.__table__
+            connection.execute(sa.delete(table).where(table.c.sender_id == sender_id))
+
     def _write_counted(self, tracker: DialogueStateTracker) -> Mark:
         with self.session_scope() as session:
             new = list(self._additional_events(session, tracker))
@@ -134,7 +150,16 @@ class DatabaseTrackerStore(SQLTrackerStore):
             yield scrubbed(event)
 
 
+def erased(events: Iterable[Event]) -> bool:
+    return any(isinstance(e, SlotSet) and e.key == ERASED_SLOT and e.value is True for e in events)
+
+
 def scrubbed(event: Event) -> Event:
+    if isinstance(event, BotUttered) and (event.data.get("custom") or {}).get("document"):
+        # the rider's full copy of their data went to them; the memory keeps that it was sent, not the copy
+        custom = {**event.data["custom"], "document": {k: v for k, v in event.data["custom"]["document"].items()
+                                                       if k != "content"}}
+        return BotUttered(event.text, {**event.data, "custom": custom}, event.metadata, event.timestamp)
     if isinstance(event, UserUttered):
         text = masking.mask(event.text) if event.text else event.text
         metadata = {k: v for k, v in (event.metadata or {}).items() if k not in DROPPED_METADATA}

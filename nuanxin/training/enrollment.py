@@ -208,12 +208,32 @@ def cancel(channel: str, sender_id: str, run_id: str | None = None, now: datetim
             Enrollment.status.in_(LIVE))).scalar_one_or_none()
         if place is None:
             return Cancelled(None, [])
-        held = place.status in HOLDS_SEAT
-        place.status, place.offer_expires_at = Place.CANCELLED.value, None
-        if held:
-            _free_seat(session, run, now)
+        _give_up(session, place, run, now)
         session.flush()
         return Cancelled(_booked(session, place, existing=True), [])
+
+
+def _give_up(session: Session, place: Enrollment, run: CourseSession, now: datetime) -> None:
+    """The place is cancelled; a seat it held goes to the first waiting (the run's row is locked)."""
+    held = place.status in HOLDS_SEAT
+    place.status, place.offer_expires_at = Place.CANCELLED.value, None
+    if held:
+        _free_seat(session, run, now)
+
+
+def release_places(session: Session, person_id: int, now: datetime | None = None) -> int:
+    """Give up every live place of a person in runs not started yet (a rider's data being deleted), inside the
+    caller's transaction; how many."""
+    now = _now(now)
+    released = 0
+    for place in session.execute(select(Enrollment).where(Enrollment.person_id == person_id,
+                                                          Enrollment.status.in_(LIVE))).scalars().all():
+        run = _locked_run(session, place.session_id)
+        if run is not None and not _started(run, now):
+            _give_up(session, place, run, now)
+            released += 1
+    session.flush()
+    return released
 
 
 def answer_offer(channel: str, sender_id: str, run_id: str, accept: bool, now: datetime | None = None
