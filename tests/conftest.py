@@ -40,6 +40,19 @@ def sender() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
 
 
+GB11643_WEIGHTS, GB11643_CHECK = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), "10X98765432"
+
+
+def new_id_number() -> str:
+    """A well-formed resident ID number (GB 11643 check digit) nobody else in a shared database has used."""
+    body = f"110105{random.randint(1960, 2000)}0101{random.randint(100, 999)}"
+    return body + GB11643_CHECK[sum(int(d) * w for d, w in zip(body, GB11643_WEIGHTS)) % 11]
+
+
+def new_phone() -> str:
+    return f"137{random.randint(10**7, 10**8 - 1)}"
+
+
 def texts(replies: list[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
 

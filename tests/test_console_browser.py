@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from conftest import Assistant, replies, say
+from conftest import Assistant, new_id_number, new_phone, replies, say
 from harness.browser import CHROMIUM, CHROMIUM_ARGS
 from harness.console import running_console
 from harness.fake_telegram import FakeTelegram
@@ -26,13 +26,6 @@ from nuanxin.union import applications
 PASSWORD = "correct horse battery"
 SCREENSHOTS = settings.ROOT / "var" / "screenshots"
 SPOT = (31.5721, 120.3312)  # 青禾街道
-WEIGHTS, CHECK = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), "10X98765432"  # GB 11643
-
-
-def _new_id_number() -> str:
-    """A well-formed resident ID number nobody else in the shared database has used."""
-    body = f"110105{random.randint(1960, 2000)}0101{random.randint(100, 999)}"
-    return body + CHECK[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
 
 
 def _points(answer: list[str]) -> int:
@@ -40,10 +33,6 @@ def _points(answer: list[str]) -> int:
     found = re.search(r"您现在有 (\d+) 积分", "".join(answer))
     assert found or "还没有积分" in "".join(answer), answer
     return int(found.group(1)) if found else 0
-
-
-def _new_phone() -> str:
-    return f"137{random.randint(10**7, 10**8 - 1)}"
 
 
 def _text(fake: FakeTelegram, rider: int, after: float, needle: str) -> str:
@@ -163,7 +152,7 @@ def test_a_reviewer_verifies_a_report_and_approves_a_union_application(
         monkeypatch: pytest.MonkeyPatch) -> None:
     reviewer = _staff(assistant, Role.REVIEWER, monkeypatch)
     sender = f"tg-{rider}"
-    phone = _new_phone()
+    phone = new_phone()
     members.register("telegram", sender, "赵 六", phone, "青禾", consent=True)
     filed = filing.file("telegram", sender, "春风路人行道井盖松动，电动车压过去会翻", "MUNICIPAL", *SPOT,
                         "春风路", None)
@@ -185,7 +174,7 @@ def test_a_reviewer_verifies_a_report_and_approves_a_union_application(
     asked = say(fake, rider, "我有多少积分")
     assert _points(replies(fake, rider, asked)) > before == 0
 
-    applied = applications.submit("telegram", sender, "赵六", phone, _new_id_number(), "饿了么骑手", "青禾",
+    applied = applications.submit("telegram", sender, "赵六", phone, new_id_number(), "饿了么骑手", "青禾",
                                   consent=True)
     page.goto(f"{console}/union/")
     _shot(page, "union")

@@ -17,29 +17,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import String, Text, select, update
 
-from conftest import Assistant, payloads, replies, say, texts
+from conftest import Assistant, new_id_number, new_phone, payloads, replies, say, texts
 from harness.assistant import ROOT, age_conversation
 from harness.fake_telegram import FakeTelegram
 from nuanxin import db
 from nuanxin.messaging import contract, outbox
-from nuanxin.models import Base, ConversationEvent, Enrollment, OutboxMessage, Report, UnionApplication
+from nuanxin.models import (AuditEntry, Base, ConversationEvent, Enrollment, OutboxMessage, Report,
+                            UnionApplication)
 from nuanxin.report import filing
 from nuanxin.training import catalogue, enrollment
 from nuanxin.union import applications
 
 SPOT = (31.5721, 120.3312)  # 青禾街道
-WEIGHTS, CHECK = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), "10X98765432"  # GB 11643
-
-
-def _id_number() -> str:
-    body = f"110105{random.randint(1960, 2000)}0101{random.randint(100, 999)}"
-    return body + CHECK[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
-
-
-def _phone() -> str:
-    return f"137{random.randint(10**7, 10**8 - 1)}"
-
-
 def _rows_naming(url: str, *needles: str) -> list[str]:
     """Every string column of every table, read in full: where any needle still stands."""
     found = []
@@ -58,14 +47,14 @@ def _rows_naming(url: str, *needles: str) -> list[str]:
 def test_my_data_then_deletion_leaves_nothing_naming_the_rider(assistant: Assistant, sender: str,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", assistant.database_url)
-    phone, name, id_number = _phone(), "钱多多", _id_number()
+    phone, name, id_number = new_phone(), "钱多多", new_id_number()
     assert "工单号" in texts(assistant.say(sender, f"转人工，我电话{phone}"))
     applied = applications.submit("rest", sender, name, phone, id_number, "美团骑手", "青禾", consent=True)
     filed = filing.file("rest", sender, f"春风路井盖松动，我是{name}", "MUNICIPAL", *SPOT, "春风路", None)
     run = catalogue.add_run("JJ-301", datetime.now(timezone.utc) + timedelta(days=5), "青禾区职工服务中心", 1)
     enrollment.enroll("rest", sender, run, name, phone, consent=True)
     waiting = f"waiting-{random.randint(10**6, 10**7)}"
-    enrollment.enroll("rest", waiting, run, "孙小美", _phone(), consent=True)  # waitlisted behind the rider
+    enrollment.enroll("rest", waiting, run, "孙小美", new_phone(), consent=True)  # waitlisted behind the rider
 
     kept = texts(assistant.say(sender, "你们存了我哪些信息"))
     assert applied.reference in kept and filed.ticket in kept and "培训报名" in kept
@@ -95,7 +84,8 @@ def test_my_data_then_deletion_leaves_nothing_naming_the_rider(assistant: Assist
 def test_an_approved_membership_stays_with_the_union(assistant: Assistant, sender: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", assistant.database_url)
-    applied = applications.submit("rest", sender, "周全", _phone(), _id_number(), "顺丰快递员", "东湖", consent=True)
+    applied = applications.submit("rest", sender, "周全", new_phone(), new_id_number(), "顺丰快递员", "东湖",
+                                  consent=True)
     applications.decide(applied.reference, applications.Decision.APPROVED, "test")
     assert "工会会籍" in texts(assistant.say(sender, "把我的信息删了"))
     assert "工会会籍" in texts(assistant.say(sender, "确认删除"))
@@ -108,7 +98,7 @@ def test_an_approved_membership_stays_with_the_union(assistant: Assistant, sende
 
 def test_telegram_gets_the_full_copy_as_a_document_never_kept(bot: Path, fake: FakeTelegram, rider: int,
                                                                assistant: Assistant) -> None:
-    phone = _phone()
+    phone = new_phone()
     asked = say(fake, rider, f"转人工，我电话{phone}")
     replies(fake, rider, asked)
     asked = say(fake, rider, "我的信息")
@@ -175,3 +165,18 @@ def test_purge_leaves_no_message_text_older_than_the_limit(assistant: Assistant,
             OutboxMessage.dedupe_key == f"old-{old}")).first() is None
         assert session.execute(select(Report.photo_path).where(Report.ticket == filed.ticket)).scalar_one() is None
     assert not (photo_dir / "aged.jpg").exists() and (photo_dir / "fresh.jpg").exists()
+
+
+def test_staff_erase_for_a_rider_who_asked_by_phone(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    phone = new_phone()
+    applications.submit("rest", "caller-1", "吴用", phone, new_id_number(), "滴滴司机", "西园", consent=True)
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "nuanxin.privacy", "erase", "rest", "caller-1"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "applications_deleted=1" in done.stdout, done.stderr
+    assert _rows_naming(db_url, "caller-1", phone, "吴用") == []
+    with db.session_scope(db_url) as session:
+        actor, action = session.execute(select(AuditEntry.actor, AuditEntry.action).order_by(
+            AuditEntry.id.desc())).first()
+    assert actor.startswith("cli:") and action == "erase_personal_data"

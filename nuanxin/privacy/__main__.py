@@ -4,6 +4,7 @@ period removed (nuanxin.privacy.retention); prints what was removed. Safe to run
 from __future__ import annotations
 
 import argparse
+import getpass
 from dataclasses import asdict
 
 from nuanxin.privacy import erasure, retention
@@ -21,7 +22,7 @@ def main() -> None:
         done = retention.purge()
         print(" ".join(f"{name}={count}" for name, count in asdict(done).items()))
     else:
-        print(erasure.erase(args.channel, args.sender_id))
+        print(erasure.erase(args.channel, args.sender_id, actor=f"cli:{getpass.getuser()}"))
 
 
 if __name__ == "__main__":

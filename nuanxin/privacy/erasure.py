@@ -13,7 +13,7 @@ same chat afterwards is a new person.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from nuanxin import db, masking, people
+from nuanxin.console import audit
 from nuanxin.handoff.tickets import TicketStatus
 from nuanxin.messaging import photos
 from nuanxin.messaging.contract import chat_of
@@ -90,10 +91,13 @@ def _names(session: Session, person: Person) -> set[str]:
     return {name for name in found if name}
 
 
-def erase(channel: str, sender_id: str) -> Erased:
+def erase(channel: str, sender_id: str, actor: str = "rider") -> Erased:
+    """`actor`: the rider themself, or the member of staff who did it for them (audited either way, by the
+    anonymous id only). Two requests at once: the second waits for the person's row, then finds no one."""
     files: list[Path] = []
     with db.session_scope() as session:
-        person = people.find(session, channel, sender_id)
+        person = session.execute(select(Person).where(Person.channel == channel, Person.external_id == sender_id)
+                                 .with_for_update()).scalar_one_or_none()
         if person is None:
             return Erased(False)
         pid, chat = person.id, chat_of(channel, sender_id)
@@ -130,6 +134,7 @@ def erase(channel: str, sender_id: str) -> Erased:
         person.channel, person.external_id = ERASED_CHANNEL, f"{ERASED_CHANNEL}-{pid}"
         person.display_name = person.phone = None
         done = Erased(True, len(reports), released, dropped, approved)
+        audit.record(session, actor, "erase_personal_data", f"person:{pid}", after=asdict(done))
     for path in files:
         path.unlink(missing_ok=True)
     return done
