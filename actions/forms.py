@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Callable, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -217,7 +217,9 @@ class ActionSessionStart(Action):
         if (domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True):
             events += [SlotSet(key, value) for key, value in tracker.slots.items()
                        if value is not None and key not in ("requested_slot", PAUSED, MISSES, *forgotten)]
-        if unfinished in PATIENT_FORMS:
+        if tracker.is_paused():  # a member of staff has the conversation (nuanxin.handoff.takeover): still so
+            events.append(ConversationPaused())
+        elif unfinished in PATIENT_FORMS:
             events.append(SlotSet(PAUSED, unfinished))
             dispatcher.utter_message(response=f"utter_form_resume_{unfinished}")
         events.append(ActionExecuted("action_listen"))

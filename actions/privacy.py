@@ -81,9 +81,23 @@ class ActionExplainDeletion(Action):
         return await _explain(dispatcher, tracker)
 
 
+def _just_explained(tracker: Tracker) -> bool:
+    """The explanation was the assistant's answer to the message before this one (it set `awaiting`): a yes
+    later on, after other talk, is not a yes to deleting."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "awaiting":
+            return event.get("value") == AWAITING
+    return False
+
+
 class ActionDeleteMyData(Action):
-    """Deletes only right after the explanation was answered with a yes; a "确认删除" out of the blue (or a
-    forged payload) gets the explanation first."""
+    """Deletes only when the message right after the explanation says yes; a "确认删除" out of the blue, a yes
+    later on, or a forged payload gets the explanation first."""
 
     def name(self) -> str:
         return "action_delete_my_data"
@@ -91,7 +105,7 @@ class ActionDeleteMyData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("awaiting") != AWAITING:
+        if tracker.get_slot("awaiting") != AWAITING or not _just_explained(tracker):
             return await _explain(dispatcher, tracker)
         if intent == "deny":
             dispatcher.utter_message(response="utter_deletion_cancelled")

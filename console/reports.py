@@ -161,6 +161,8 @@ def change_status(ticket: str) -> Any:
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.state.data == ReportState.DUPLICATE.value:  # a duplicate needs its original: 合并
+        return redirect(url_for("reports.detail", ticket=ticket, problem="1"))
     return _changed(ticket, lambda: workflow.change_status(ticket, ReportState(form.state.data),
                                                            form.note.data or None, me().username))
 

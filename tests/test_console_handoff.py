@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from console.app import create_app
 from conftest import texts
-from harness.assistant import Assistant
+from harness.assistant import Assistant, age_conversation
 from nuanxin import db
 from nuanxin.console import accounts
 from nuanxin.console.accounts import Role
@@ -78,6 +78,8 @@ def test_staff_take_reply_once_and_hand_back(assistant: Assistant,
     assert "刚被其他同事接手" in again
 
     assert assistant.say_on_telegram(sender, "你好，有人吗") == []  # the assistant is silent while staff have it
+    age_conversation(url, sender, seconds=2 * 3600)  # a new session begins: staff still have the conversation
+    assert assistant.say_on_telegram(sender, "还在吗") == []
     page = agent.get(f"/handoff/{ticket.id}").text
     assert "你好，有人吗" in page
     # safety comes first even then: the emergency number, from the assistant

@@ -59,7 +59,7 @@ def test_reports_list_verify_change_merge_and_export(reviewer: FlaskClient, db_u
     members.register("telegram", "tg-1001", "张 三", "138 1234 5678", "青禾", consent=True)
     first = filing.file("telegram", "tg-1001", "春风路口红绿灯不亮", "TRAFFIC", *SPOT, "春风路建设路口", None)
     second = filing.file("telegram", "tg-2002", "春风路口红绿灯坏了，我电话13900001111", "TRAFFIC", *SPOT, None, None)
-    filing.file("rest", "r3", "小区门口垃圾堆成山", "ENV", 31.5803, 120.3655, "东湖", None)
+    filing.file("rest", "r3", "=HYPERLINK(\"http://x\")小区门口垃圾堆成山", "ENV", 31.5803, 120.3655, "东湖", None)
 
     listed = reviewer.get("/reports/").text
     assert first.ticket in listed and second.ticket in listed and "共 3 条" in listed
@@ -86,9 +86,10 @@ def test_reports_list_verify_change_merge_and_export(reviewer: FlaskClient, db_u
     moved = reviewer.post(f"/reports/{first.ticket}/status", data={"state": "in_progress", "note": "已派人",
                                                                     "csrf_token": token}, follow_redirects=True).text
     assert "处理中" in moved and "已派人" in moved
-    refused = reviewer.post(f"/reports/{first.ticket}/status", data={"state": "pending", "csrf_token": token},
-                            follow_redirects=True).text
-    assert "不符合办理流程" in refused
+    for state in ("pending", "duplicate"):  # not a step of the workflow; a duplicate only through 合并
+        refused = reviewer.post(f"/reports/{first.ticket}/status", data={"state": state, "csrf_token": token},
+                                follow_redirects=True).text
+        assert "不符合办理流程" in refused
     with db.session_scope(db_url) as session:
         told = [r.recipient for r in session.execute(select(OutboxMessage)).scalars()]
     assert "1001" in told and "2002" in told  # reporter and the merged report's reporter (now a follower)
@@ -98,6 +99,7 @@ def test_reports_list_verify_change_merge_and_export(reviewer: FlaskClient, db_u
     exported = reviewer.get("/reports/export.csv")
     rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert rows[0][0] == "工单" and len(rows) == 4 and "13900001111" not in exported.data.decode("utf-8-sig")
+    assert any(row[6].startswith("'=HYPERLINK") for row in rows)  # a formula a rider wrote stays text in Excel
     actions = [(action, target) for _, action, target in _audit(db_url)]
     assert ("report_accepted", f"report:{first.ticket}") in actions
     assert ("report_merged", f"report:{second.ticket}") in actions

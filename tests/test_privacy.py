@@ -88,7 +88,11 @@ def test_an_approved_membership_stays_with_the_union(assistant: Assistant, sende
                                   consent=True)
     applications.decide(applied.reference, applications.Decision.APPROVED, "test")
     assert "工会会籍" in texts(assistant.say(sender, "把我的信息删了"))
-    assert "工会会籍" in texts(assistant.say(sender, "确认删除"))
+    assert "米" in texts(assistant.say(sender, "万象汇附近有驿站吗"))  # on to something else
+    assert "已删除" not in texts(assistant.say(sender, "是的"))  # a yes later on is no yes to deleting
+    assert "确定要删除吗" in texts(assistant.say(sender, "确认删除"))  # nor a confirmation out of the blue
+    done = texts(assistant.say(sender, "确认删除"))
+    assert "已删除" in done and "工会会籍" in done
     assert _rows_naming(assistant.database_url, sender) == []
     with db.session_scope(assistant.database_url) as session:
         kept = session.execute(select(UnionApplication).where(

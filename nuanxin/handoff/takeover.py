@@ -9,6 +9,7 @@ change from `open` is conditional, only one applies.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -25,7 +26,9 @@ from nuanxin.messaging import outbox, rasa_api
 from nuanxin.messaging.contract import chat_of
 from nuanxin.models import ConversationEvent, HandoffMessage, HandoffTicket, Person, StaffAccount, utcnow
 
+log = logging.getLogger(__name__)
 REPLY_CHARS = 2000
+REACHABLE = ("telegram",)  # channels whose front end delivers the outbox: replies can reach the rider there
 SHOWN_LINES = 60
 
 
@@ -60,7 +63,7 @@ class Waiting:
     @property
     def reachable(self) -> bool:
         """Replies reach the rider only where a front end delivers the outbox (Telegram)."""
-        return self.channel == "telegram"
+        return self.channel in REACHABLE
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,8 @@ def queue() -> list[Waiting]:
     return sorted(waiting, key=lambda w: (w.status != TicketStatus.OPEN.value, not w.urgent, w.since))
 
 
-def _ticket(session: Session, ticket_id: int, lock: bool = False) -> HandoffTicket:
-    query = select(HandoffTicket).where(HandoffTicket.id == ticket_id)
-    ticket = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+def _ticket(session: Session, ticket_id: int) -> HandoffTicket:
+    ticket = session.execute(select(HandoffTicket).where(HandoffTicket.id == ticket_id)).scalar_one_or_none()
     if ticket is None:
         raise NotAvailable(f"unknown ticket {ticket_id}")
     return ticket
@@ -142,24 +144,47 @@ def _tell(session: Session, ticket: HandoffTicket, text: str, key: str) -> None:
 
 
 def take(ticket_id: int, staff: Staff) -> None:
-    """Pause the assistant for this rider and give the ticket to `staff`; the rider is told a person has joined.
-    Rasa is paused before the ticket changes: when Rasa cannot be reached nothing changes (RasaUnavailable)."""
+    """Give the ticket to `staff`, pause the assistant for this rider, tell the rider a person has joined.
+
+    The ticket is claimed first, in a transaction of its own (a conditional change: of two members of staff, one
+    gets it), and Rasa is called with no row locked — Rasa may be waiting for this rider's message to finish,
+    whose action may be updating this very ticket. When Rasa cannot be reached the claim is undone and a resume
+    is sent after the pause (in case the pause was only slow), so the assistant is never left silent."""
     with db.session_scope() as session:
-        ticket = _ticket(session, ticket_id, lock=True)
+        ticket = _ticket(session, ticket_id)
         if ticket.status == TicketStatus.ASSIGNED.value and ticket.assigned_to == staff.username:
             return  # taken already by this person (a second click)
-        if ticket.status != TicketStatus.OPEN.value:
-            raise NotAvailable(f"{ticket_number(ticket)} is {ticket.status}")
-        rasa_api.pause(ticket.sender_id)
-        taken = session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket.id,
-                                                            HandoffTicket.status == TicketStatus.OPEN.value)
-                                .values(status=TicketStatus.ASSIGNED.value, assigned_to=staff.username,
-                                        taken_at=utcnow(), updated_at=utcnow()))
-        if taken.rowcount != 1:
+        if ticket.status != TicketStatus.OPEN.value or ticket.channel not in REACHABLE:
+            raise NotAvailable(f"{ticket_number(ticket)} is {ticket.status} on {ticket.channel}")
+        claimed = session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket.id,
+                                                              HandoffTicket.status == TicketStatus.OPEN.value)
+                                  .values(status=TicketStatus.ASSIGNED.value, assigned_to=staff.username,
+                                          taken_at=utcnow(), updated_at=utcnow()))
+        if claimed.rowcount != 1:
             raise NotAvailable(f"{ticket_number(ticket)} was taken meanwhile")
+        sender = ticket.sender_id
+    try:
+        rasa_api.pause(sender)
+    except rasa_api.RasaUnavailable:
+        with db.session_scope() as session:
+            session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id,
+                                                        HandoffTicket.assigned_to == staff.username,
+                                                        HandoffTicket.status == TicketStatus.ASSIGNED.value)
+                            .values(status=TicketStatus.OPEN.value, assigned_to=None, taken_at=None))
+        _resume_quietly(sender)
+        raise
+    with db.session_scope() as session:
+        ticket = _ticket(session, ticket_id)
         _tell(session, ticket, responses.text("utter_handoff_staff_joined", staff=staff.display_name), "joined")
         audit.record(session, staff.username, "take_conversation", f"handoff:{ticket_number(ticket)}",
                      {"status": TicketStatus.OPEN.value}, {"status": TicketStatus.ASSIGNED.value})
+
+
+def _resume_quietly(sender_id: str) -> None:
+    try:
+        rasa_api.resume(sender_id)
+    except rasa_api.RasaUnavailable:
+        log.warning("a conversation could not be resumed after a failed take; it is resumed when the ticket ends")
 
 
 def reply(ticket_id: int, staff: Staff, text: str, nonce: str) -> bool:
@@ -176,15 +201,17 @@ def reply(ticket_id: int, staff: Staff, text: str, nonce: str) -> bool:
             return False
         _tell(session, ticket, responses.text("utter_handoff_staff_says", staff=staff.display_name, text=text),
               f"reply:{nonce[:64]}")
-        audit.record(session, staff.username, "reply", f"handoff:{ticket_number(ticket)}", after={"text": mask(text)})
+        audit.record(session, staff.username, "reply", f"handoff:{ticket_number(ticket)}",
+                     after={"characters": len(text)})  # the words stay with the ticket (erased with it), not here
         return True
 
 
 def finish(ticket_id: int, staff: Staff, outcome: str) -> None:
-    """Hand the conversation back to the assistant (RETURNED) or close the matter (CLOSED). A conversation that
-    was taken is resumed either way — a closed ticket must not leave the rider facing a silent assistant."""
+    """Hand the conversation back to the assistant (RETURNED) or close the matter (CLOSED). The conversation is
+    resumed either way — a closed ticket must not leave the rider facing a silent assistant. The close itself is
+    conditional on the state read, so a concurrent change makes this one fail instead of both applying."""
     with db.session_scope() as session:
-        ticket = _ticket(session, ticket_id, lock=True)
+        ticket = _ticket(session, ticket_id)
         if ticket.status not in TicketStatus.open_values():
             raise NotAvailable(f"{ticket_number(ticket)} is closed")
         if ticket.status == TicketStatus.ASSIGNED.value and ticket.assigned_to != staff.username \
@@ -192,8 +219,16 @@ def finish(ticket_id: int, staff: Staff, outcome: str) -> None:
             raise NotAvailable(f"{ticket_number(ticket)} is {ticket.assigned_to}'s")
         before = {"status": ticket.status, "assigned_to": ticket.assigned_to}
         if ticket.taken_at is not None:
-            rasa_api.resume(ticket.sender_id)
-        ticket.status, ticket.outcome, ticket.closed_at = TicketStatus.CLOSED.value, outcome, utcnow()
+            rasa_api.resume(ticket.sender_id)  # cannot be reached: nothing changes, staff try again
+        else:
+            _resume_quietly(ticket.sender_id)  # a take that failed half-way may have left a pause behind
+        closed = session.execute(update(HandoffTicket).where(
+            HandoffTicket.id == ticket.id, HandoffTicket.status == ticket.status,
+            HandoffTicket.assigned_to.is_(None) if ticket.assigned_to is None
+            else HandoffTicket.assigned_to == ticket.assigned_to)
+            .values(status=TicketStatus.CLOSED.value, outcome=outcome, closed_at=utcnow(), updated_at=utcnow()))
+        if closed.rowcount != 1:
+            raise NotAvailable(f"{ticket_number(ticket)} changed meanwhile")
         if outcome == Outcome.RETURNED and ticket.taken_at is not None:
             text = responses.text("utter_handoff_bot_back", staff=staff.display_name)
         else:

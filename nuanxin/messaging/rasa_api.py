@@ -13,6 +13,7 @@ import requests
 from nuanxin import settings
 
 TIMEOUT_S = 5
+EVENTS_TIMEOUT_S = 15  # appending waits for the rider's message being handled (Rasa's lock for the conversation)
 
 
 class RasaUnavailable(Exception):
@@ -53,7 +54,8 @@ def append(sender_id: str, events: list[dict[str, Any]]) -> None:
     """Append events to the rider's conversation under Rasa's lock for it (so they fall between two messages)."""
     try:
         response = requests.post(_url(f"/conversations/{quote(sender_id, safe='')}/tracker/events"),
-                                 params={**_token(), "include_events": "NONE"}, json=events, timeout=TIMEOUT_S)
+                                 params={**_token(), "include_events": "NONE"}, json=events,
+                                 timeout=EVENTS_TIMEOUT_S)
         response.raise_for_status()
     except requests.RequestException as exc:
         raise RasaUnavailable(str(exc)) from None

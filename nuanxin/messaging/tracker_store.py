@@ -35,7 +35,8 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, Event, SlotSet,
+                                      UserUttered)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from nuanxin import db, masking, settings
@@ -174,7 +175,7 @@ def scrubbed(event: Event) -> Event:
 
 
 def condensed(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
-    """The session's start, its state now (slots, active form), and its last KEEP_EVENTS events from the first
+    """The session's start, its state now (slots, active form, paused), and its last KEEP_EVENTS events from the first
     action_listen among them. Everything in it already stands for stored events: nothing of it is written again."""
     events = list(tracker.events)
     start = list(itertools.takewhile(lambda e: not isinstance(e, UserUttered), events[:4]))
@@ -187,6 +188,8 @@ def condensed(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTra
                           if slot.value != slot.initial_value]
     if tracker.active_loop_name:
         state.append(ActiveLoop(tracker.active_loop_name, timestamp=at))
+    if tracker.is_paused():  # staff have the conversation: it stays paused
+        state.append(ConversationPaused(timestamp=at))
     short = DialogueStateTracker.from_events(tracker.sender_id, [*start, *state, *events[cut:]], domain.slots,
                                              domain=domain)
     setattr(short, _SAVED, len(short.events))

@@ -25,9 +25,9 @@ from nuanxin.console import audit
 from nuanxin.handoff.tickets import TicketStatus
 from nuanxin.messaging import photos
 from nuanxin.messaging.contract import chat_of
-from nuanxin.models import (Consent, Person, ConversationEvent, Enrollment, GridMember, HandoffMessage, HandoffTicket,
-                            InboundMessage, OutboxMessage, Report, ReportFollower, UnansweredQuestion,
-                            UnionApplication, utcnow)
+from nuanxin.models import (Consent, ConversationEvent, Enrollment, GridMember, HandoffMessage, HandoffTicket,
+                            InboundMessage, OutboxMessage, Person, Redemption, Report, ReportFollower,
+                            UnansweredQuestion, UnionApplication, utcnow)
 from nuanxin.points.ledger import balance
 from nuanxin.training.enrollment import LIVE, release_places
 
@@ -91,6 +91,13 @@ def _names(session: Session, person: Person) -> set[str]:
     return {name for name in found if name}
 
 
+def _anonymous(text: str, names: set[str]) -> str:
+    text = masking.mask(text)
+    for name in names:
+        text = text.replace(name, masking.mask_name(name))
+    return text
+
+
 def erase(channel: str, sender_id: str, actor: str = "rider") -> Erased:
     """`actor`: the rider themself, or the member of staff who did it for them (audited either way, by the
     anonymous id only). Two requests at once: the second waits for the person's row, then finds no one."""
@@ -113,10 +120,10 @@ def erase(channel: str, sender_id: str, actor: str = "rider") -> Erased:
         files = _unlink_photos(session, pid)
         reports = session.execute(select(Report).where(Report.person_id == pid)).scalars().all()
         for report in reports:  # phone and ID numbers, and the names the rider gave us, out of the public record
-            text = masking.mask(report.text)
-            for name in names:
-                text = text.replace(name, masking.mask_name(name))
-            report.text = text
+            report.text = _anonymous(report.text, names)
+            report.location_text = report.location_text and _anonymous(report.location_text, names)
+        for redemption in session.execute(select(Redemption).where(Redemption.person_id == pid)).scalars():
+            redemption.request_key = f"{ERASED_CHANNEL}-{redemption.id}"  # the key was derived from the chat id
         tickets = select(HandoffTicket.id).where(HandoffTicket.person_id == pid)
         db.bulk(session, delete(HandoffMessage).where(HandoffMessage.ticket_id.in_(tickets)))
         db.bulk(session, update(HandoffTicket).where(HandoffTicket.person_id == pid).values(

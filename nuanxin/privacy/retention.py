@@ -24,7 +24,6 @@ from sqlalchemy.orm import aliased
 from nuanxin import db
 from nuanxin.handoff.tickets import TicketStatus
 from nuanxin.messaging import photos
-from nuanxin.messaging.states import OutboxStatus
 from nuanxin.models import (ConversationEvent, HandoffMessage, HandoffTicket, InboundMessage, OutboxMessage, Report,
                             UnansweredQuestion)
 from nuanxin.privacy.erasure import ERASED_EXCERPT
@@ -134,8 +133,8 @@ def purge(now: datetime | None = None) -> Purged:
     done.locations = _locations((now - timedelta(days=days("locations"))).timestamp())
     with db.session_scope() as session:
         done.inbound = db.bulk(session, delete(InboundMessage).where(InboundMessage.created_at < messages)).rowcount
-        done.outbox = db.bulk(session, delete(OutboxMessage).where(
-            OutboxMessage.created_at < messages, OutboxMessage.status != OutboxStatus.PENDING.value)).rowcount
+        # sent, failed, or still pending after all this time (a channel whose front end never delivers them)
+        done.outbox = db.bulk(session, delete(OutboxMessage).where(OutboxMessage.created_at < messages)).rowcount
         closed = select(HandoffTicket.id).where(HandoffTicket.status == TicketStatus.CLOSED.value)
         done.staff_replies = db.bulk(session, delete(HandoffMessage).where(
             HandoffMessage.created_at < messages, HandoffMessage.ticket_id.in_(closed))).rowcount

@@ -167,7 +167,7 @@ def _as_request(report: Report, note: str | None) -> dict[str, Any]:
         "requested_datetime": _iso(report.created_at),
         "updated_datetime": _iso(report.updated_at),
         "expected_datetime": None,
-        "address": report.location_text or "",
+        "address": "" if report.held else mask(report.location_text or ""),
         "address_id": None,
         "zipcode": None,
         "lat": report.lat,
@@ -183,7 +183,7 @@ def _date(value: str | None, name: str) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} 不是 ISO 8601 时间") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=CHINA)).astimezone(timezone.utc)
 
 
 def _latest_notes(session: Any, ids: list[int]) -> dict[int, str]:
