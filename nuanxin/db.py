@@ -6,6 +6,7 @@ can write at the same time; PostgreSQL is used as is.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -54,6 +55,11 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def bulk(session: Session, statement: Any) -> Any:

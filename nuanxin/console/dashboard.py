@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -59,7 +59,7 @@ def figures(today: date | None = None) -> Figures:
     by_street = Counter(name or "未定位" for _, name in streets_of([(lat, lon) for _, lat, lon, _ in reports]))
     weeks = Counter()
     for *_, created in reports:
-        day = (created if created.tzinfo else created.replace(tzinfo=timezone.utc)).astimezone(CHINA_TIME).date()
+        day = db.aware(created).astimezone(CHINA_TIME).date()
         if day >= first_week:
             weeks[_monday(day)] += 1
     by_week = [(f"{first_week + timedelta(weeks=i):%m-%d}", weeks[first_week + timedelta(weeks=i)])

@@ -54,7 +54,7 @@ class Waiting:
 
     @property
     def waited_minutes(self) -> int:
-        return max(0, int((utcnow() - _aware(self.since)).total_seconds() // 60))
+        return max(0, int((utcnow() - db.aware(self.since)).total_seconds() // 60))
 
     @property
     def urgent(self) -> bool:
@@ -79,10 +79,6 @@ class Conversation:
     ticket: Waiting
     lines: list[Line]
     phone_masked: str
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _waiting(ticket: HandoffTicket) -> Waiting:
@@ -121,7 +117,7 @@ def conversation(ticket_id: int) -> Conversation:
                 lines.append(Line(datetime.fromtimestamp(timestamp or 0, timezone.utc), kind, mask(text)))
         names = dict(session.execute(select(StaffAccount.username, StaffAccount.display_name)).all())
         for message in session.execute(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket.id)).scalars():
-            lines.append(Line(_aware(message.created_at), "staff", mask(message.text),
+            lines.append(Line(db.aware(message.created_at), "staff", mask(message.text),
                               names.get(message.author, message.author)))
         phone = session.get(Person, ticket.person_id).phone
         return Conversation(_waiting(ticket), sorted(lines, key=lambda line: line.at)[-SHOWN_LINES:],

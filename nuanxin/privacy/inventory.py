@@ -4,7 +4,7 @@ tests/test_privacy.py checks that erasure leaves none of it behind."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +31,7 @@ def settings() -> dict[str, Any]:
 def _day(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CHINA_TIME).strftime(
+    return db.aware(moment).astimezone(CHINA_TIME).strftime(
         "%Y-%m-%d")
 
 

@@ -148,7 +148,7 @@ def file_request(system: str, new: NewRequest) -> list[dict[str, Any]]:
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CHINA).isoformat(
+    return db.aware(moment).astimezone(CHINA).isoformat(
         timespec="seconds")
 
 

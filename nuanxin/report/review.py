@@ -128,10 +128,6 @@ def _china_day_start(day: date) -> datetime:
     return datetime.combine(day, time(), CHINA).astimezone(timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _kind(report: Report, channel: str) -> str:
     if channel == SYSTEM_CHANNEL:
         return ReporterKind.SYSTEM
@@ -140,7 +136,7 @@ def _kind(report: Report, channel: str) -> str:
 
 def _row(report: Report, channel: str, street: str) -> Row:
     category = categories.by_id(report.category_id)
-    return Row(report.ticket, _aware(report.created_at).astimezone(CHINA), report.status,
+    return Row(report.ticket, db.aware(report.created_at).astimezone(CHINA), report.status,
                categories.state_name(report.status), category.name if category else report.category_id,
                street, excerpt(report.text), report.location_text or "",
                report.confirmations, report.held, _kind(report, channel), report.lat, report.lon)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nuanxin import db, forms, knowledge, responses
+from nuanxin.db import aware
 from nuanxin.models import Course, CourseSession
 from nuanxin.numbering import CHINA_TIME
 
@@ -23,11 +24,6 @@ ORDINAL = re.compile(r"第\s*([一二两三四五六1-6])\s*(?:个|场|节|门|�
 @lru_cache(maxsize=1)
 def settings() -> dict[str, Any]:
     return knowledge.read_yaml("training.yml")
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; everything is stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def when(moment: datetime) -> str:

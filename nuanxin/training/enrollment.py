@@ -25,7 +25,8 @@ from nuanxin.messaging.contract import chat_of
 from nuanxin.models import Consent, Course, CourseSession, Enrollment, Person
 from nuanxin.numbering import CHINA_TIME
 from nuanxin.people import valid_name, valid_phone
-from nuanxin.training.catalogue import aware, settings, when
+from nuanxin.db import aware
+from nuanxin.training.catalogue import settings, when
 
 __all__ = ["valid_name", "valid_phone", "Place", "Booked", "enroll", "mine", "cancel", "answer_offer",
            "expire_offers", "send_reminders", "tick", "roster"]

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from nuanxin import db, masking
 from nuanxin.console import audit
 from nuanxin.models import Course, CourseSession, Enrollment
-from nuanxin.training.catalogue import aware, settings
+from nuanxin.db import aware
+from nuanxin.training.catalogue import settings
 from nuanxin.training.enrollment import Place
 from nuanxin.numbering import CHINA_TIME
 

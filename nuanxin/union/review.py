@@ -4,7 +4,7 @@ ID numbers were never kept: only their masked form and a keyed hash."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -40,10 +40,10 @@ def listing(status: str | None = "pending") -> list[Row]:
         query = select(UnionApplication).order_by(UnionApplication.id)
         if status:
             query = query.where(UnionApplication.status == status)
-        return [Row(a.reference, (a.created_at if a.created_at.tzinfo else a.created_at.replace(tzinfo=timezone.utc))
-                    .astimezone(CHINA_TIME), groups.get(a.union_group_id, ""), masking.mask_name(a.name),
-                    masking.mask(a.phone), a.id_masked, a.occupation, a.platform or "", streets.get(a.street_id, ""),
-                    a.status, STATE_NAMES.get(a.status, a.status), a.reason or "", a.decided_by or "")
+        return [Row(a.reference, db.aware(a.created_at).astimezone(CHINA_TIME), groups.get(a.union_group_id, ""),
+                    masking.mask_name(a.name), masking.mask(a.phone), a.id_masked, a.occupation, a.platform or "",
+                    streets.get(a.street_id, ""), a.status, STATE_NAMES.get(a.status, a.status), a.reason or "",
+                    a.decided_by or "")
                 for a in session.execute(query).scalars()]
 
 
