@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from nuanxin import db, masking
 from nuanxin.console import audit
@@ -24,7 +23,7 @@ from nuanxin.models import Community, GridMember, Person, Report, ReportFollower
 from nuanxin.report import categories
 from nuanxin.report.filing import nearby_in, excerpt
 from nuanxin.report.states import ALLOWED, ReportState
-from nuanxin.report.workflow import NotAllowed, history
+from nuanxin.report.workflow import history, report_of
 
 SYSTEM_CHANNEL = "open311"  # reports other city systems filed (nuanxin.report.open311)
 
@@ -176,16 +175,9 @@ def listing(filters: Filters = Filters()) -> list[Row]:
     return page(filters)[1]
 
 
-def _report(session: Session, ticket: str) -> Report:
-    report = session.execute(select(Report).where(Report.ticket == ticket.strip().upper())).scalar_one_or_none()
-    if report is None:
-        raise NotAllowed(f"unknown ticket {ticket}")
-    return report
-
-
 def detail(ticket: str) -> Detail:
     with db.session_scope() as session:
-        report = _report(session, ticket)
+        report = report_of(session, ticket)
         person = session.get(Person, report.person_id)
         member = session.execute(select(GridMember).where(GridMember.person_id == person.id)).scalar_one_or_none()
         followers = len(session.execute(select(ReportFollower.id).where(
@@ -207,7 +199,7 @@ def detail(ticket: str) -> Detail:
 def reporter_contact(ticket: str, actor: str) -> tuple[str, str]:
     """(name, phone) in full for the member of staff who must call the reporter; every view is audited."""
     with db.session_scope() as session:
-        report = _report(session, ticket)
+        report = report_of(session, ticket)
         person = session.get(Person, report.person_id)
         member = session.execute(select(GridMember).where(GridMember.person_id == person.id)).scalar_one_or_none()
         audit.record(session, actor, "unmask_reporter", f"report:{report.ticket}")
@@ -223,7 +215,7 @@ def _photo(report: Report) -> Path | None:
 
 def photo_file(ticket: str) -> Path | None:
     with db.session_scope() as session:
-        return _photo(_report(session, ticket))
+        return _photo(report_of(session, ticket))
 
 
 def map_data(filters: Filters = Filters()) -> MapData:

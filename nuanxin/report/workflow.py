@@ -35,7 +35,8 @@ class Changed:
     points_granted: int
 
 
-def _report(session: Session, ticket: str) -> Report:
+def report_of(session: Session, ticket: str) -> Report:
+    """The report a ticket names (as typed: spaces and case forgiven); NotAllowed when there is none."""
     report = session.execute(select(Report).where(Report.ticket == ticket.strip().upper())).scalar_one_or_none()
     if report is None:
         raise NotAllowed(f"unknown ticket {ticket}")
@@ -85,7 +86,7 @@ def _update_text(report: Report, note: str | None) -> str:
 def change_status(ticket: str, new: ReportState, note: str | None, actor: str) -> Changed:
     """Any allowed change with its note; 已受理 grants the report's points to a grid member who filed it."""
     with db.session_scope() as session:
-        report = _report(session, ticket)
+        report = report_of(session, ticket)
         before = report.status
         history = _move(session, report, new, note, actor)
         granted = 0
@@ -114,7 +115,7 @@ def verify(ticket: str, actor: str, note: str | None = None) -> Changed:
 def merge(ticket: str, original: str, actor: str, note: str | None = None) -> Changed:
     """重复: the report points to its original; its reporter follows the original from now on."""
     with db.session_scope() as session:
-        report, target = _report(session, ticket), _report(session, original)
+        report, target = report_of(session, ticket), report_of(session, original)
         if report.id == target.id or target.status not in OPEN:
             raise NotAllowed(f"{ticket} cannot be merged into {original}")
         before = report.status
@@ -174,7 +175,7 @@ def answer_fixed(channel: str, sender_id: str, ticket: str, fixed: bool) -> FixA
 def history(ticket: str) -> list[tuple[str, str | None, str]]:
     """(state, note, actor) in order: what staff and the reporter both see."""
     with db.session_scope() as session:
-        report = _report(session, ticket)
+        report = report_of(session, ticket)
         rows = session.execute(select(ReportStatus).where(ReportStatus.report_id == report.id)
                                .order_by(ReportStatus.id)).scalars()
         return [(categories.state_name(r.status), r.note, r.actor) for r in rows]
